@@ -1,0 +1,205 @@
+"""Stream a JSONL file one line at a time: decode, parse, and report what keeps a line from
+being an example (bad encoding, bad JSON, blank lines, a whole-file JSON document).
+
+The reader never loads a whole file, with one bounded exception: when the first line does not
+parse and looks like the start of a pretty-printed JSON document, up to
+``DOCUMENT_BUFFER_LIMIT`` bytes are held to tell a JSON document from broken JSONL.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+BOM = b"\xef\xbb\xbf"
+DOCUMENT_BUFFER_LIMIT = 64 * 1024 * 1024
+
+_NOT_PARSED = object()
+_BINARY_SIGNATURES = {
+    b"\x1f\x8b": "gzip-compressed data",
+    b"PK\x03\x04": "a zip archive",
+    b"\xfd7zXZ": "xz-compressed data",
+    b"BZh": "bzip2-compressed data",
+    b"(\xb5/\xfd": "zstd-compressed data",
+    b"PAR1": "a Parquet file",
+}
+_UTF16_BOMS = {b"\xff\xfe": "UTF-16 (little-endian)", b"\xfe\xff": "UTF-16 (big-endian)"}
+
+
+@dataclass(frozen=True)
+class ReaderFinding:
+    """A problem the reader found before any rule ran."""
+
+    rule: str
+    message: str
+    column: int = 1
+
+
+@dataclass
+class Record:
+    """One physical line: its number, text and parsed value, or why it has none."""
+
+    line: int
+    text: str | None
+    value: Any = _NOT_PARSED
+    findings: tuple[ReaderFinding, ...] = ()
+
+    @property
+    def parsed(self) -> bool:
+        return self.value is not _NOT_PARSED
+
+
+class FileNotText(Exception):
+    """The file as a whole is not JSONL text (compressed, binary, UTF-16, a JSON document)."""
+
+    def __init__(self, finding: ReaderFinding, lines: int = 0) -> None:
+        super().__init__(finding.message)
+        self.finding = finding
+        self.lines = lines
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON (only finite numbers are)")
+
+
+def parse_json(text: str) -> tuple[Any, ReaderFinding | None]:
+    """Parse one line as strict JSON; on failure return the finding with the parser's column."""
+    try:
+        return json.loads(text, parse_constant=_reject_constant), None
+    except json.JSONDecodeError as error:
+        return _NOT_PARSED, ReaderFinding("invalid_json", f"invalid JSON: {error.msg}", error.colno)
+    except RecursionError:
+        message = "invalid JSON: nested too deeply for the parser"
+        return _NOT_PARSED, ReaderFinding("invalid_json", message)
+    except ValueError as error:  # NaN / Infinity
+        constant = re.search(r"-?Infinity|NaN", text)
+        return _NOT_PARSED, ReaderFinding(
+            "invalid_json", f"invalid JSON: {error}", constant.start() + 1 if constant else 1
+        )
+
+
+def _describe_bad_utf8(raw: bytes, error: UnicodeDecodeError) -> str:
+    bad = raw[error.start : error.start + 4]
+    try:
+        raw.decode("cp1252")
+        hint = "; the line looks Latin-1 / Windows-1252 encoded, save the file as UTF-8"
+    except UnicodeDecodeError:
+        hint = ""
+    return f"invalid UTF-8 at byte {error.start + 1} ({bad!r}){hint}"
+
+
+def sniff_binary(head: bytes) -> ReaderFinding | None:
+    """Name a file that is not UTF-8 text from its first bytes, or None."""
+    for signature, kind in _BINARY_SIGNATURES.items():
+        if head.startswith(signature):
+            return ReaderFinding("invalid_encoding", f"file is {kind}, not JSONL text")
+    for signature, kind in _UTF16_BOMS.items():
+        if head.startswith(signature):
+            return ReaderFinding(
+                "invalid_encoding", f"file looks {kind} encoded; JSONL must be UTF-8"
+            )
+    sample = head[:4096]
+    if sample.count(b"\x00") > len(sample) // 4:
+        even, odd = sample[0::2].count(b"\x00"), sample[1::2].count(b"\x00")
+        if even != odd and min(even, odd) * 4 < max(even, odd):
+            endian = "big-endian" if even > odd else "little-endian"
+            message = f"file looks UTF-16 ({endian}) encoded; JSONL must be UTF-8"
+        else:
+            message = "file is binary data (NUL bytes), not JSONL text"
+        return ReaderFinding("invalid_encoding", message)
+    return None
+
+
+def _document_finding(buffered: list[bytes]) -> ReaderFinding | None:
+    """If the buffered lines form one JSON document, the finding that says so."""
+    try:
+        document = json.loads(b"".join(buffered).lstrip(BOM))
+    except (ValueError, RecursionError):
+        return None
+    if isinstance(document, list):
+        what = f"a JSON array of {len(document)} items"
+    else:
+        what = f"a single pretty-printed JSON {type(document).__name__}".replace("dict", "object")
+    return ReaderFinding(
+        "not_jsonl",
+        f"file is {what} spread over {len(buffered)} lines; JSONL wants one JSON object per line"
+        " (`tunelint fix` can rewrite it)",
+    )
+
+
+def _decode(raw: bytes, number: int) -> Record:
+    """Turn one raw line (without its newline) into a record."""
+    findings: list[ReaderFinding] = []
+    if number == 1 and raw.startswith(BOM):
+        raw = raw[len(BOM) :]
+        findings.append(ReaderFinding("utf8_bom", "file starts with a UTF-8 byte-order mark"))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        findings.append(
+            ReaderFinding("invalid_encoding", _describe_bad_utf8(raw, error), error.start + 1)
+        )
+        return Record(number, None, findings=tuple(findings))
+    if not text.strip():
+        findings.append(ReaderFinding("blank_line", "blank line"))
+        return Record(number, text, findings=tuple(findings))
+    value, error = parse_json(text)
+    if error is not None:
+        findings.append(error)
+    return Record(number, text, value, tuple(findings))
+
+
+def _strip_newline(raw: bytes) -> bytes:
+    if raw.endswith(b"\n"):
+        raw = raw[:-1]
+    if raw.endswith(b"\r"):
+        raw = raw[:-1]
+    return raw
+
+
+def _looks_like_document_start(raw: bytes) -> bool:
+    stripped = raw.strip().lstrip(BOM)
+    return stripped in (b"{", b"[") or (stripped.startswith(b"[") and not stripped.endswith(b"]"))
+
+
+def read_records(lines: Iterable[bytes], first_line: int = 1) -> Iterator[Record]:
+    """Yield a record for every line of ``lines`` (raw bytes, newline kept or not).
+
+    Raises ``FileNotText`` before yielding anything when the input as a whole is not JSONL.
+    """
+    iterator = iter(lines)
+    number = first_line - 1
+    for raw in iterator:
+        number += 1
+        if number == 1:
+            finding = sniff_binary(raw)
+            if finding is not None:
+                raise FileNotText(finding)
+            if _looks_like_document_start(raw):
+                yield from _read_possible_document(raw, iterator)
+                return
+        yield _decode(_strip_newline(raw), number)
+
+
+def _read_possible_document(first: bytes, rest: Iterator[bytes]) -> Iterator[Record]:
+    """Buffer a file that starts like a JSON document; report it once if it is one."""
+    buffered = [first]
+    size = len(first)
+    for raw in rest:
+        buffered.append(raw)
+        size += len(raw)
+        if size > DOCUMENT_BUFFER_LIMIT:
+            break
+    else:
+        finding = _document_finding(buffered)
+        if finding is not None:
+            raise FileNotText(finding, lines=len(buffered))
+    for number, raw in enumerate(buffered, start=1):
+        yield _decode(_strip_newline(raw), number)
+    number = len(buffered)
+    for raw in rest:
+        number += 1
+        yield _decode(_strip_newline(raw), number)

@@ -1,0 +1,38 @@
+"""Formatters: one module per output format, each with a ``Formatter`` class.
+
+A formatter is fed finished ``FileResult``s one file at a time (so output streams and a
+Ctrl-C leaves whole lines behind), then ``end`` with all of them. Rules never see these.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TextIO
+
+from tunelint.engine import FileResult
+
+FORMATS = ("text", "json")
+
+
+class Formatter:
+    """Base formatter: subclasses override ``add`` and, where they print a trailer, ``end``."""
+
+    def __init__(self, out: TextIO, color: bool = False) -> None:
+        self.out = out
+        self.color = color
+
+    def begin(self) -> None:
+        """Called once before the first file."""
+
+    def add(self, result: FileResult) -> None:
+        raise NotImplementedError
+
+    def end(self, results: list[FileResult]) -> None:
+        """Called once after the last file, with every result."""
+
+
+def get_formatter(name: str) -> type[Formatter]:
+    """The formatter class of the named format (raises KeyError for an unknown one)."""
+    if name not in FORMATS:
+        raise KeyError(f"unknown format {name!r}; choose from {', '.join(FORMATS)}")
+    return importlib.import_module(f"tunelint.report.{name}_format").Formatter

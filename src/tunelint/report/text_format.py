@@ -1,0 +1,50 @@
+"""``file:line:col: level rule message [path]`` lines, then a one-line summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from tunelint import report
+from tunelint.diagnostics import Level
+from tunelint.engine import FileResult
+
+_COLORS = {Level.ERROR: "\033[31m", Level.WARNING: "\033[33m"}
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def summary_line(results: list[FileResult]) -> str:
+    """``Checked 2 files, 120 lines: 3 errors, 1 warning (2 lines not checked ...)``."""
+    errors = sum(r.count(Level.ERROR) for r in results)
+    warnings = sum(r.count(Level.WARNING) for r in results)
+    lines = sum(r.lines for r in results)
+    skipped: Counter[str] = Counter()
+    for result in results:
+        skipped.update(result.skipped)
+    text = (
+        f"Checked {_plural(len(results), 'file')}, {_plural(lines, 'line')}: "
+        f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+    )
+    if skipped:
+        reasons = ", ".join(f"{count:,} {reason}" for reason, count in sorted(skipped.items()))
+        text += f" ({_plural(sum(skipped.values()), 'line')} not checked as examples: {reasons})"
+    return text
+
+
+class Formatter(report.Formatter):
+    def add(self, result: FileResult) -> None:
+        for d in result.diagnostics:
+            location = f"{d.file}:{d.line}:{d.column}:"
+            level = str(d.level)
+            path = f" [{d.path}]" if d.path and d.path not in d.message else ""
+            if self.color:
+                location = f"{_BOLD}{location}{_RESET}"
+                level = f"{_COLORS.get(d.level, '')}{level}{_RESET}"
+                path = f"{_DIM}{path}{_RESET}" if path else ""
+            self.out.write(f"{location} {level} {d.rule} {d.message}{path}\n")
+
+    def end(self, results: list[FileResult]) -> None:
+        self.out.write(summary_line(results) + "\n")

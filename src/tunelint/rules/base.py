@@ -1,0 +1,99 @@
+"""What a rule is: an id, a default level, typed options, its documentation and a check.
+
+Rule kinds, by what they look at:
+
+* ``ReaderRule``: reported by the reader (encoding, JSON syntax, blank lines); no check here.
+* ``ExampleRule``: a pure function of one parsed example (a JSON object, or any value when
+  ``checks_any_value``), yielding ``Problem``s with JSON paths.
+* ``DatasetRule``: sees every example of one file through small, mergeable state (counts,
+  hashes), so a file split into byte ranges and checked in parallel merges to the same result.
+
+The class docstring is the rule's documentation, in ruff's sections: ``## What it does``,
+``## Why is this bad?``, ``## Example``, ``## Use instead``.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from tunelint.diagnostics import Level, Problem
+
+REGISTRY: dict[str, type[Rule]] = {}
+
+
+@dataclass(frozen=True)
+class Option:
+    """One configurable option of a rule."""
+
+    type: type | tuple[type, ...]
+    default: Any
+    help: str
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a rule may read besides the example: its options and the active profile."""
+
+    options: Mapping[str, Any]
+    profile: Any  # tunelint.profile.Profile; typed loosely to keep rules import-light
+
+
+class Rule:
+    """Base class: subclasses register themselves by ``id``."""
+
+    id: ClassVar[str]
+    level: ClassVar[Level]
+    summary: ClassVar[str]
+    formats: ClassVar[tuple[str, ...]] = ("chat",)
+    options: ClassVar[dict[str, Option]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "id" in cls.__dict__:
+            if cls.id in REGISTRY:
+                raise RuntimeError(f"rule id {cls.id!r} is defined twice")
+            REGISTRY[cls.id] = cls
+
+    @classmethod
+    def documentation(cls) -> str:
+        return textwrap.dedent(cls.__doc__ or "").strip()
+
+    @classmethod
+    def default_options(cls) -> dict[str, Any]:
+        return {name: option.default for name, option in cls.options.items()}
+
+
+class ReaderRule(Rule):
+    """A rule whose findings come from the reader; declared here for its id, level and docs."""
+
+    formats = ("*",)
+
+
+class ExampleRule(Rule):
+    """A per-line rule: a pure function of one example."""
+
+    checks_any_value: ClassVar[bool] = False
+
+    def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
+        raise NotImplementedError
+
+
+class DatasetRule(Rule):
+    """A per-file rule with mergeable state; ``finish`` yields problems with ``line`` set."""
+
+    def start(self, ctx: RuleContext) -> Any:
+        raise NotImplementedError
+
+    def add(self, state: Any, example: Any, line: int, ctx: RuleContext) -> Any:
+        """Fold one example into ``state``; return the new state."""
+        raise NotImplementedError
+
+    def merge(self, first: Any, second: Any) -> Any:
+        """Combine the states of two consecutive parts of one file, in order."""
+        raise NotImplementedError
+
+    def finish(self, state: Any, ctx: RuleContext) -> Iterator[Problem]:
+        raise NotImplementedError

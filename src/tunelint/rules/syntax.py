@@ -1,0 +1,126 @@
+"""Rules the reader reports: what keeps a line from being parsed into an example."""
+
+from tunelint.diagnostics import Level
+from tunelint.rules.base import ReaderRule
+
+
+class InvalidJson(ReaderRule):
+    """
+    ## What it does
+    Reports a line that is not valid JSON, at the column where the parser stopped, with the
+    parser's message (for example "Expecting ',' delimiter"). `NaN` and `Infinity` are
+    rejected too: they are not JSON, and other parsers refuse them.
+
+    ## Why is this bad?
+    The fine-tuning service refuses the whole file: "Example 1273 cannot be parsed. Error: line
+    contains invalid json". A line that does not parse is checked by no other rule.
+
+    ## Example
+    ```json
+    {"messages": [{"role": "user" "content": "Hi"}]}
+    ```
+
+    ## Use instead
+    ```json
+    {"messages": [{"role": "user", "content": "Hi"}]}
+    ```
+    """
+
+    id = "invalid_json"
+    level = Level.ERROR
+    summary = "The line is not valid JSON."
+
+
+class InvalidEncoding(ReaderRule):
+    """
+    ## What it does
+    Reports bytes that are not UTF-8: a line with invalid UTF-8 (at its byte column, naming
+    Latin-1 when it looks like it), and once per file a file that is UTF-16, compressed,
+    an archive or other binary data.
+
+    ## Why is this bad?
+    JSONL is UTF-8 text; providers refuse other encodings ("File is not UTF-8 encoded").
+
+    ## Example
+    A file saved from a Windows editor as Windows-1252: `caf\\xe9`.
+
+    ## Use instead
+    Save the file as UTF-8 (`iconv -f cp1252 -t utf-8`), or decompress it first.
+    """
+
+    id = "invalid_encoding"
+    level = Level.ERROR
+    summary = "The file or line is not UTF-8 text."
+
+
+class BlankLine(ReaderRule):
+    """
+    ## What it does
+    Reports an empty or whitespace-only line.
+
+    ## Why is this bad?
+    A blank line is not an example; strict readers count it as a malformed line, and it
+    shifts the example numbers the service reports against the file's line numbers.
+
+    ## Example
+    Two examples separated by an empty line.
+
+    ## Use instead
+    One example per line and no empty lines (`tunelint fix` removes them).
+    """
+
+    id = "blank_line"
+    level = Level.WARNING
+    summary = "An empty or whitespace-only line."
+
+
+class Utf8Bom(ReaderRule):
+    """
+    ## What it does
+    Reports a UTF-8 byte-order mark at the start of the file. The line is still checked.
+
+    ## Why is this bad?
+    A plain JSON parser rejects the first line of such a file. (Azure OpenAI asks for the
+    mark; its profile turns this around.)
+
+    ## Example
+    A file whose first bytes are `EF BB BF`.
+
+    ## Use instead
+    Save as UTF-8 without BOM (`tunelint fix` strips it).
+    """
+
+    id = "utf8_bom"
+    level = Level.WARNING
+    summary = "The file starts with a UTF-8 byte-order mark."
+
+
+class NotJsonl(ReaderRule):
+    """
+    ## What it does
+    Reports, once, a file that is one pretty-printed JSON document or a JSON array spread
+    over many lines, instead of one JSON object per line.
+
+    ## Why is this bad?
+    Fine-tuning services read JSONL: every line must be a complete example. Such a file is
+    refused at its first line.
+
+    ## Example
+    ```json
+    [
+      {"messages": [...]},
+      {"messages": [...]}
+    ]
+    ```
+
+    ## Use instead
+    ```json
+    {"messages": [...]}
+    {"messages": [...]}
+    ```
+    """
+
+    id = "not_jsonl"
+    level = Level.ERROR
+    summary = "The file is a JSON document or array, not JSON Lines."
+    formats = ("*",)

@@ -1,0 +1,118 @@
+"""End to end through a subprocess: exit codes, output formats, subcommands."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO
+
+pytestmark = pytest.mark.slow
+
+
+def run(*args, cwd=REPO, **kwargs):
+    return subprocess.run(
+        [sys.executable, "-m", "tunelint", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+        **kwargs,
+    )
+
+
+def test_clean_file_exits_0():
+    done = run("check", "examples/clean.jsonl")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip() == "Checked 1 file, 13 lines: 0 errors, 0 warnings"
+
+
+def test_broken_file_exits_1_with_file_line_col():
+    done = run("check", "examples/")
+    assert done.returncode == 1
+    assert (
+        "examples/broken.jsonl:2:176: error missing_content messages[2].content is empty (assistant)"
+        in done.stdout
+    )
+    assert done.stdout.splitlines()[-1].startswith("Checked 2 files")
+
+
+def test_json_format_is_a_list_of_diagnostics():
+    done = run("check", "--format", "json", "examples/broken.jsonl")
+    diagnostics = json.loads(done.stdout)
+    assert {"file", "line", "column", "end_column", "level", "rule", "message", "path"} == set(
+        diagnostics[0]
+    )
+    assert [d["line"] for d in diagnostics] == sorted(d["line"] for d in diagnostics)
+
+
+def test_strict_fails_on_warnings(tmp_path):
+    path = tmp_path / "w.jsonl"
+    path.write_text(
+        '{"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]}\n'
+    )
+    assert run("check", str(path)).returncode == 0
+    assert run("check", "--strict", str(path)).returncode == 1
+
+
+def test_missing_path_and_unknown_format_exit_2():
+    done = run("check", "nope.jsonl")
+    assert done.returncode == 2 and "nope.jsonl: no such file or directory" in done.stderr
+    done = run("check", "--format", "xml", "examples/clean.jsonl")
+    assert done.returncode == 2 and "unknown format 'xml'" in done.stderr
+
+
+def test_bad_config_exits_2_naming_file_and_line(tmp_path):
+    (tmp_path / ".tunelint.yaml").write_text("rules:\n  missing_contnet: off\n")
+    (tmp_path / "a.jsonl").write_text("{}\n")
+    done = run("check", "a.jsonl", cwd=tmp_path)
+    assert done.returncode == 2
+    assert (
+        ".tunelint.yaml:2: unknown rule 'missing_contnet'; did you mean 'missing_content'?"
+        in done.stderr
+    )
+    assert "Traceback" not in done.stderr
+
+
+def test_rule_flag_and_rules_docs():
+    assert (
+        run(
+            "check",
+            "--rule",
+            "missing_content=off",
+            "--rule",
+            "unrecognized_role=off",
+            "--rule",
+            "invalid_json=off",
+            "--rule",
+            "example_unrecognized_key=off",
+            "--rule",
+            "example_missing_assistant_message=off",
+            "--rule",
+            "missing_messages_list=off",
+            "--rule",
+            "message_missing_key=off",
+            "examples/broken.jsonl",
+        ).returncode
+        == 0
+    )
+    listing = run("rules").stdout
+    assert "missing_content" in listing and "error" in listing
+    doc = run("rules", "missing_content").stdout
+    for section in ("## What it does", "## Why is this bad?", "## Example", "## Use instead"):
+        assert section in doc
+
+
+def test_version_help_and_config():
+    assert run("--version").stdout.startswith("tunelint ")
+    for command in ("check", "rules", "config"):
+        assert run(command, "--help").returncode == 0
+    assert "missing_content:" in run("config").stdout
+
+
+def test_glob_and_directory_without_jsonl(tmp_path):
+    (tmp_path / "empty").mkdir()
+    done = run("check", str(tmp_path / "empty"))
+    assert done.returncode == 2 and "holds no .jsonl file" in done.stderr
+    assert run("check", "examples/*.jsonl").stdout.splitlines()[-1].startswith("Checked 2 files")

@@ -1,0 +1,35 @@
+import re
+
+from conftest import DATA, REPO
+from tunelint.cli import rules_markdown_table
+from tunelint.engine import check_file
+from tunelint.rules import all_rules
+
+
+def test_readme_rules_table_is_generated_from_the_rules():
+    readme = (REPO / "README.md").read_text()
+    table = re.search(r"<!-- rules-table:start -->\n(.*)<!-- rules-table:end -->", readme, re.S)
+    assert table and table.group(1) == rules_markdown_table(), "run: tunelint rules --markdown"
+
+
+def test_every_rule_has_documentation_sections_and_a_test_module():
+    for rule_id, rule in all_rules().items():
+        doc = rule.documentation()
+        for section in ("## What it does", "## Why is this bad?", "## Example", "## Use instead"):
+            assert section in doc, (rule_id, section)
+        tested = any(rule_id in path.read_text() for path in (REPO / "tests").rglob("test_*.py"))
+        assert tested, f"no test mentions {rule_id}"
+
+
+def test_real_tool_calling_corpus_has_no_errors(corpus):
+    result = check_file(corpus / "msft-zava-retail-toolcalls.jsonl")
+    assert result.examples == 103
+    assert [d for d in result.diagnostics if str(d.level) == "error"] == []
+
+
+def test_cookbook_toy_file_gets_its_two_warnings():
+    result = check_file(DATA / "cookbook-toy-chat.jsonl")
+    assert [(d.line, d.rule) for d in result.diagnostics] == [
+        (3, "missing_system_message"),
+        (4, "missing_user_message"),
+    ]
