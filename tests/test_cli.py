@@ -1,6 +1,7 @@
 """End to end through a subprocess: exit codes, output formats, subcommands."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -17,7 +18,7 @@ def run(*args, cwd=REPO, **kwargs):
         capture_output=True,
         text=True,
         cwd=cwd,
-        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+        env={**os.environ, "NO_COLOR": "1"},
         **kwargs,
     )
 
