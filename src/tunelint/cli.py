@@ -17,6 +17,9 @@ from tunelint import __version__
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
+DEFAULT_BASELINE = "tunelint-baseline.json"
+
+
 class UsageError(Exception):
     """A problem with the command line or config: printed as one line, exit 2."""
 
@@ -48,6 +51,20 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", default="text", help="text (default) or json")
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     check.add_argument("--show-config", action="store_true", help="print the effective config")
+    check.add_argument(
+        "--baseline", metavar="FILE", help="report only findings not in this baseline"
+    )
+    check.add_argument(
+        "--write-baseline",
+        nargs="?",
+        const="",
+        metavar="FILE",
+        help="record the findings as accepted (default: the config's baseline, else"
+        f" {DEFAULT_BASELINE}; - prints it)",
+    )
+    check.add_argument(
+        "--show-suppressed", action="store_true", help="list the findings suppressions silenced"
+    )
     _common_options(check)
 
     rules = commands.add_parser("rules", help="list the rules, or document one")
@@ -76,6 +93,47 @@ def _print_config(config, out: TextIO) -> None:
     yaml.safe_dump(config.as_dict(), out, sort_keys=False)
 
 
+def _suppression_filter(args: argparse.Namespace, config):
+    """The filter of config suppressions and, unless one is being written, the baseline."""
+    from pathlib import Path
+
+    from tunelint.baseline import Baseline, BaselineError
+    from tunelint.suppress import Filter
+
+    configured = config.settings["baseline"]
+    path = Path(args.baseline) if args.baseline else configured and config.root / configured
+    if args.write_baseline is not None or not path:
+        return Filter(config)
+    try:
+        return Filter(config, Baseline.load(path))
+    except BaselineError as error:
+        raise UsageError(f"{error} (create it with --write-baseline)") from None
+
+
+def _write_baseline(args: argparse.Namespace, config, results: list, out: TextIO) -> str:
+    """Write the baseline of ``results``; return the line that says so."""
+    from pathlib import Path
+
+    from tunelint.baseline import Baseline, BaselineError, build
+
+    configured = config.settings["baseline"]
+    target = args.write_baseline or (config.root / configured if configured else None)
+    path = Path(target or DEFAULT_BASELINE)
+    try:
+        previous = Baseline.load(path) if path.is_file() else None
+    except BaselineError:
+        previous = None  # replaced by the new one
+    text, count = build(results, path, previous)
+    if str(path) == "-":
+        out.write(text)
+        return f"baseline of {count} findings printed"
+    try:
+        path.write_text(text, "utf-8")
+    except OSError as error:
+        raise UsageError(f"{path}: cannot write baseline: {error.strerror}") from None
+    return f"wrote {count} findings to baseline {path}"
+
+
 def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from tunelint.engine import check_file
     from tunelint.paths import expand, readable_file_error
@@ -89,10 +147,15 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.show_config:
         _print_config(config, out)
         return EXIT_OK
+    if args.show_suppressed and args.format != "text":
+        raise UsageError("--show-suppressed works with --format text")
+    suppression_filter = _suppression_filter(args, config)
+    suppressed = []
     expansion = expand(args.paths, config.is_ignored)
     for message in expansion.errors:
         err.write(f"tunelint: {message}\n")
-    formatter = formatter_class(out, _use_color(out))
+    report_to = err if args.write_baseline == "-" else out
+    formatter = formatter_class(report_to, _use_color(report_to))
     formatter.begin()
     results = []
     unreadable = bool(expansion.errors)
@@ -103,19 +166,38 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             err.write(f"tunelint: {path}: {readable_file_error(path) or error.strerror or error}\n")
             unreadable = True
             continue
+        suppressed += suppression_filter.apply(result)
         results.append(result)
         formatter.add(result)
-        out.flush()
+        report_to.flush()
         for message in result.internal_errors:
             err.write(f"tunelint: {message}\n")
-    formatter.end(results)
+    unused = suppression_filter.unused()
+    if unused is not None:
+        formatter.add(unused)
+    formatter.end([*results, unused] if unused else results)
     out.flush()
     from tunelint.diagnostics import Level
+    from tunelint.suppress import show_suppressed
 
+    if args.show_suppressed:
+        show_suppressed(suppressed, results, out)
+    baseline = suppression_filter.baseline
+    if baseline is not None and baseline.stale():
+        err.write(
+            f"tunelint: {baseline.stale()} baseline entries no longer match;"
+            " run --write-baseline to prune\n"
+        )
+    if args.write_baseline is not None:
+        err.write(f"tunelint: {_write_baseline(args, config, results, out)}\n")
+    if unused is not None:
+        results.append(unused)
     if any(r.internal_errors for r in results):
         return EXIT_INTERNAL
     if unreadable:
         return EXIT_USAGE
+    if args.write_baseline is not None:
+        return EXIT_OK
     failing = {Level.ERROR, Level.WARNING} if args.strict else {Level.ERROR}
     return (
         EXIT_FINDINGS

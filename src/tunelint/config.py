@@ -36,6 +36,7 @@ SETTINGS: dict[str, Setting] = {
     "profile": Setting(str, "openai", "provider profile whose format facts the rules use"),
     "model": Setting(str, None, "model whose tokenizer, token limit and price apply"),
     "max_tokens_per_example": Setting(int, None, "token limit per example (default: the model's)"),
+    "baseline": Setting(str, None, "baseline file of accepted findings (relative to the config)"),
 }
 
 
@@ -67,6 +68,8 @@ class Config:
     overrides: list[tuple[list[str], dict[str, RuleSetting]]] = field(default_factory=list)
     source: str | None = None
     root: Path = field(default_factory=Path.cwd)
+    suppressions: tuple[Any, ...] = ()
+    """``tunelint.suppress.Suppression``s from ``per-file-ignores`` and ``ignore-examples``."""
 
     @classmethod
     def default(cls) -> Config:
@@ -86,6 +89,10 @@ class Config:
 
     def is_ignored(self, path: str | Path) -> bool:
         return _matches(self._relative(path), self.ignore)
+
+    def matches(self, path: str | Path, patterns: list[str] | tuple[str, ...]) -> bool:
+        """Whether ``path`` (relative to the config's directory) matches one of the globs."""
+        return _matches(self._relative(path), list(patterns))
 
     def rules_for(self, path: str | Path | None = None) -> dict[str, RuleSetting]:
         """Rule settings for one file, with the overrides whose globs match it applied."""
@@ -110,7 +117,13 @@ class Config:
                 _parse_level(level.strip(), "command line", None), rules[rule_id.strip()].options
             )
         return Config(
-            rules, dict(self.settings), self.ignore, self.overrides, self.source, self.root
+            rules,
+            dict(self.settings),
+            self.ignore,
+            self.overrides,
+            self.source,
+            self.root,
+            self.suppressions,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -130,6 +143,7 @@ class Config:
                 }
                 for patterns, rules in self.overrides
             ],
+            "suppressions": [suppression.describe() for suppression in self.suppressions],
         }
 
 
@@ -183,6 +197,10 @@ def _key_lines(text: str) -> dict[tuple[str, ...], int]:
         return lines
 
     def walk(node: yaml.Node, prefix: tuple[str, ...]) -> None:
+        if isinstance(node, yaml.SequenceNode) and len(prefix) <= 3:
+            for index, item in enumerate(node.value):
+                lines.setdefault((*prefix, str(index)), item.start_mark.line + 1)
+                walk(item, (*prefix, str(index)))
         if not isinstance(node, yaml.MappingNode) or len(prefix) > 3:
             return
         for key, value in node.value:
@@ -331,7 +349,8 @@ def _apply(data: Any, config: Config, path: Path | None, seen: tuple[Path, ...])
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(f"the config must be a mapping, not {type(data).__name__}", source, 1)
-    known = ["extends", "rules", "ignore", "overrides", *SETTINGS]
+    known = ["extends", "rules", "ignore", "overrides", "per-file-ignores", "ignore-examples"]
+    known += SETTINGS
     for key in data:
         if key not in known:
             raise ConfigError(
@@ -359,8 +378,13 @@ def _apply(data: Any, config: Config, path: Path | None, seen: tuple[Path, ...])
     overrides = list(config.overrides)
     if "overrides" in data:
         overrides += _parse_overrides(data["overrides"], rules, source, lines)
+    from tunelint.suppress import parse_suppressions
+
+    suppressions = (*config.suppressions, *parse_suppressions(data, source, lines))
     root = path.parent if path else config.root
-    return Config(rules, settings, ignore, overrides, source or config.source, root)
+    return Config(
+        rules, settings, ignore, overrides, source or config.source, root, suppressions
+    )
 
 
 def _parse_overrides(

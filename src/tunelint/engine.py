@@ -16,6 +16,7 @@ from typing import Any
 
 from tunelint.config import Config, RuleSetting, load_config
 from tunelint.diagnostics import Diagnostic, Level, Problem, format_path
+from tunelint.fingerprint import example_hash, text_hash
 from tunelint.positions import locate
 from tunelint.profile import load_profile
 from tunelint.reader import FileNotText, ReaderFinding, Record, read_records
@@ -36,6 +37,8 @@ class FileResult:
     examples: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     internal_errors: list[str] = field(default_factory=list)
+    example_hashes: dict[int, str] = field(default_factory=dict)
+    """Line -> hash of its example (``tunelint.fingerprint``), only for lines with findings."""
 
     def count(self, level: Level) -> int:
         return sum(1 for d in self.diagnostics if d.level is level)
@@ -115,13 +118,24 @@ class _FileChecker:
                 )
             )
 
+    def _remember_hash(self, record: Record, first: int) -> None:
+        """Name the example of a line that got findings by its content (for baselines)."""
+        if len(self.result.diagnostics) == first:
+            return
+        if record.parsed:
+            self.result.example_hashes[record.line] = example_hash(record.value)
+        elif record.text is not None:
+            self.result.example_hashes[record.line] = text_hash(record.text)
+
     def add(self, record: Record) -> None:
         self.result.lines += 1
+        first = len(self.result.diagnostics)
         for finding in record.findings:
             self._reader_finding(record.line, finding)
         if not record.parsed:
             reason = next(f.rule for f in record.findings if f.rule != "utf8_bom")
             self.result.skipped[reason] += 1
+            self._remember_hash(record, first)
             return
         self.result.examples += 1
         before = len(self.result.diagnostics)
@@ -140,6 +154,7 @@ class _FileChecker:
                     self.states[index] = (rule, ctx, rule.add(state, value, record.line, ctx))
                 except Exception as error:
                     self._internal_error(rule.id, record.line, error)
+        self._remember_hash(record, first)
         if self.observer is not None:
             has_error = any(d.level is Level.ERROR for d in self.result.diagnostics[before:])
             self.observer(record.line, value, has_error)

@@ -1,0 +1,190 @@
+"""A baseline: the findings a team accepted when it adopted tunelint, so only new ones count.
+
+A finding is matched by file, rule id, JSON path and the hash of its example
+(``tunelint.fingerprint``), never by line number: inserting, deleting or reordering lines
+leaves every entry matching, and changing an example (fixing it) drops its entry. Equal keys
+are counted, so a second identical finding in the same file is new.
+
+The file is JSON with one entry per line, sorted, so a pull request shows what was accepted::
+
+    {
+      "tool": "tunelint",
+      "version": 1,
+      "findings": [
+        {"file": "data/train.jsonl", "rule": "missing_content", "path": "messages[2].content",
+         "hash": "1f0e...", "count": 1, "message": "..."}
+      ]
+    }
+
+File names are relative to the baseline's directory (POSIX separators). ``message`` is for
+the reviewer; it is not matched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tunelint.diagnostics import Diagnostic
+from tunelint.engine import FileResult
+from tunelint.fingerprint import example_hash, text_hash
+from tunelint.reader import FileNotText, read_records
+
+VERSION = 1
+Key = tuple[str, str, str, str]
+"""(file relative to the baseline, rule id, JSON path, example hash or "")."""
+
+
+class BaselineError(Exception):
+    """A baseline file that cannot be read; the message names it."""
+
+
+def complete_hashes(result: FileResult) -> dict[int, str]:
+    """The example hash of every line with a finding.
+
+    The engine hashes the lines whose findings it places while reading; findings placed
+    after the whole file was read (dataset rules) are hashed here, re-reading the file once.
+    """
+    hashes = result.example_hashes
+    wanted = {d.line for d in result.diagnostics} - hashes.keys()
+    if not wanted or not os.path.isfile(result.path):
+        return hashes
+    last = max(wanted)
+    try:
+        with open(result.path, "rb") as handle:
+            for record in read_records(handle):
+                if record.line in wanted:
+                    if record.parsed:
+                        hashes[record.line] = example_hash(record.value)
+                    elif record.text is not None:
+                        hashes[record.line] = text_hash(record.text)
+                if record.line >= last:
+                    break
+    except (OSError, FileNotText):
+        pass  # the file-level finding keeps an empty hash: matched by file, rule and path
+    return hashes
+
+
+def file_key(path: str, base: Path) -> str:
+    """``path`` relative to ``base`` (the baseline's directory), with ``/`` separators."""
+    absolute = Path(path).resolve()
+    try:
+        return absolute.relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return Path(os.path.relpath(absolute, base.resolve())).as_posix()
+
+
+def keys_of(result: FileResult, base: Path) -> list[tuple[Diagnostic, Key]]:
+    """Each diagnostic of ``result`` with its baseline key."""
+    hashes = complete_hashes(result)
+    name = file_key(result.path, base)
+    return [(d, (name, d.rule, d.path, hashes.get(d.line, ""))) for d in result.diagnostics]
+
+
+@dataclass
+class Baseline:
+    """The accepted findings, counted by key; ``match`` consumes them file by file."""
+
+    path: Path
+    entries: Counter[Key] = field(default_factory=Counter)
+    messages: dict[Key, str] = field(default_factory=dict)
+    checked: set[str] = field(default_factory=set)
+
+    @property
+    def base(self) -> Path:
+        return self.path.parent
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Baseline:
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except OSError as error:
+            raise BaselineError(f"{path}: cannot read baseline: {error.strerror}") from None
+        except (UnicodeDecodeError, ValueError) as error:
+            raise BaselineError(f"{path}: baseline is not valid JSON: {error}") from None
+        findings = data.get("findings") if isinstance(data, dict) else None
+        if not isinstance(findings, list) or data.get("version") != VERSION:
+            raise BaselineError(
+                f"{path}: not a tunelint baseline (version {VERSION} with a 'findings' list);"
+                " write one with --write-baseline"
+            )
+        baseline = cls(path)
+        for index, entry in enumerate(findings):
+            try:
+                key = (entry["file"], entry["rule"], entry["path"], entry["hash"])
+                count = int(entry.get("count", 1))
+            except (KeyError, TypeError, ValueError, AttributeError):
+                raise BaselineError(
+                    f"{path}: finding {index + 1} lacks file, rule, path or hash"
+                ) from None
+            baseline.entries[key] += count
+            baseline.messages[key] = str(entry.get("message", ""))
+        return baseline
+
+    def match(self, result: FileResult) -> list[Diagnostic]:
+        """Remove the baselined findings from ``result``; return them."""
+        self.checked.add(file_key(result.path, self.base))
+        kept, accepted = [], []
+        for diagnostic, key in keys_of(result, self.base):
+            if self.entries[key] > 0:
+                self.entries[key] -= 1
+                accepted.append(diagnostic)
+            else:
+                kept.append(diagnostic)
+        result.diagnostics = kept
+        return accepted
+
+    def stale(self) -> int:
+        """How many entries of the files checked so far matched no finding."""
+        return sum(n for key, n in self.entries.items() if key[0] in self.checked and n > 0)
+
+
+def render(entries: Counter[Key], messages: dict[Key, str]) -> str:
+    """The baseline file's text: stable, sorted, one finding per line."""
+    lines = [
+        json.dumps(
+            {
+                "file": key[0],
+                "rule": key[1],
+                "path": key[2],
+                "hash": key[3],
+                "count": entries[key],
+                "message": messages.get(key, ""),
+            },
+            ensure_ascii=False,
+        )
+        for key in sorted(k for k, n in entries.items() if n > 0)
+    ]
+    body = ",\n    ".join(lines)
+    findings = f"[\n    {body}\n  ]" if lines else "[]"
+    return f'{{\n  "tool": "tunelint",\n  "version": {VERSION},\n  "findings": {findings}\n}}\n'
+
+
+def build(
+    results: Iterable[FileResult], path: Path, previous: Baseline | None = None
+) -> tuple[str, int]:
+    """The text of a baseline of ``results`` and its number of findings.
+
+    Entries of ``previous`` for files not in ``results`` that still exist are kept, so
+    writing a baseline from a run over some of the files does not forget the others.
+    """
+    base = path.parent
+    entries: Counter[Key] = Counter()
+    messages: dict[Key, str] = {}
+    checked = set()
+    for result in results:
+        checked.add(file_key(result.path, base))
+        for diagnostic, key in keys_of(result, base):
+            entries[key] += 1
+            messages[key] = diagnostic.message
+    if previous is not None:
+        for key, count in previous.entries.items():
+            if key[0] not in checked and (base / key[0]).is_file():
+                entries[key] += count
+                messages[key] = previous.messages.get(key, "")
+    return render(entries, messages), sum(entries.values())

@@ -1,0 +1,37 @@
+"""Name an example by its content, not its line number: what baselines and suppressions match.
+
+An example's hash is the SHA-256 of its canonical JSON (``json.dumps`` with ``sort_keys=True``,
+``separators=(",", ":")``, ``ensure_ascii=False``, encoded as UTF-8), cut to 16 hex digits.
+Key order and whitespace do not change it; any change to a value does. A line that does not
+parse is named by the hash of its text instead (prefixed ``text:`` so the two never collide).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+HASH_DIGITS = 16
+
+
+def _digest(data: str) -> str:
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:HASH_DIGITS]
+
+
+def canonical_json(value: Any) -> str:
+    """The one text of a JSON value: sorted keys, no spaces, unicode kept."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def example_hash(value: Any) -> str:
+    """The hash of a parsed example's canonical JSON."""
+    try:
+        return _digest(canonical_json(value))
+    except RecursionError:  # parsed by json.loads, but too deep to serialize again
+        return _digest("text:" + repr(value)[:1_000_000])
+
+
+def text_hash(text: str) -> str:
+    """The hash of a line that is not an example (invalid JSON, blank)."""
+    return _digest("text:" + text)
