@@ -382,9 +382,7 @@ def _apply(data: Any, config: Config, path: Path | None, seen: tuple[Path, ...])
 
     suppressions = (*config.suppressions, *parse_suppressions(data, source, lines))
     root = path.parent if path else config.root
-    return Config(
-        rules, settings, ignore, overrides, source or config.source, root, suppressions
-    )
+    return Config(rules, settings, ignore, overrides, source or config.source, root, suppressions)
 
 
 def _parse_overrides(

@@ -67,9 +67,7 @@ def _per_file_ignores(
     return parsed
 
 
-def _example_entry(
-    rule_id: str, entry: Any, source: str | None, line: int | None
-) -> Suppression:
+def _example_entry(rule_id: str, entry: Any, source: str | None, line: int | None) -> Suppression:
     if not isinstance(entry, dict):
         raise ConfigError(
             f"ignore-examples {rule_id}: each entry must be a mapping like"
@@ -93,9 +91,7 @@ def _example_entry(
         )
     reason = entry.get("reason")
     if not isinstance(reason, str) or not reason.strip():
-        raise ConfigError(
-            f"ignore-examples {rule_id}: every entry needs a 'reason'", source, line
-        )
+        raise ConfigError(f"ignore-examples {rule_id}: every entry needs a 'reason'", source, line)
     example = entry.get("hash")
     if "hash" in entry and not isinstance(example, str):
         raise ConfigError(
@@ -229,6 +225,5 @@ def show_suppressed(
         path = f" [{d.path}]" if d.path and d.path not in d.message else ""
         name = f"example {example}, " if example else ""
         out.write(
-            f"{d.file}:{d.line}:{d.column}: suppressed {d.rule} {d.message}{path}"
-            f" ({name}by {by})\n"
+            f"{d.file}:{d.line}:{d.column}: suppressed {d.rule} {d.message}{path} ({name}by {by})\n"
         )
