@@ -73,6 +73,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--markdown", action="store_true", help="print the rules as a Markdown table"
     )
 
+    fix = commands.add_parser("fix", help="fix what is mechanical and safe, in place")
+    fix.add_argument("paths", nargs="+", metavar="PATH")
+    fix.add_argument("--diff", action="store_true", help="print a unified diff; change nothing")
+    fix.add_argument("--check", action="store_true", help="exit 1 if anything would change")
+    fix.add_argument("--force", action="store_true", help="fix files with unfixable problems")
+    fix.add_argument("--drop-duplicates", action="store_true", help="drop repeated examples")
+    fix.add_argument(
+        "--strip-whitespace", action="store_true", help="strip whitespace around content"
+    )
+    fix.add_argument("--config", metavar="FILE", help="config file (default: discovered)")
+    fix.set_defaults(rule=[])
+
     config = commands.add_parser("config", help="print the effective configuration")
     _common_options(config)
     return parser
@@ -252,6 +264,11 @@ def _dispatch(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
         return run_check(args, out, err)
     if args.command == "rules":
         return run_rules(args, out)
+    if args.command == "fix":
+        from tunelint import fix
+
+        options = fix.FixOptions(args.drop_duplicates, args.strip_whitespace)
+        return fix.run(args.paths, options, args, _load_config(args), out, err)
     _print_config(_load_config(args), out)
     return EXIT_OK
 
