@@ -1,0 +1,133 @@
+"""Suppressions in the config: per-file-ignores, ignore-examples, unused ones reported."""
+
+import pytest
+
+from conftest import assistant, chat, user
+from tunelint.config import ConfigError, config_from_dict, load_config
+from tunelint.engine import check_file
+from tunelint.fingerprint import example_hash
+from tunelint.suppress import Filter
+
+EMPTY = chat(user(), assistant(""))
+NO_SYSTEM = chat(user("x"), assistant())
+
+
+@pytest.fixture
+def data(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "legacy").mkdir()
+    path = tmp_path / "legacy" / "d.jsonl"
+    path.write_text(f"{EMPTY}\n{NO_SYSTEM}\n")
+    return path
+
+
+def run(path, config):
+    suppression_filter = Filter(config)
+    result = check_file(path, config)
+    suppressed = suppression_filter.apply(result)
+    unused = suppression_filter.unused()
+    return (
+        [(d.line, d.rule) for d in result.diagnostics],
+        [(d.line, by) for d, by in suppressed],
+        [(d.line, d.message) for d in unused.diagnostics] if unused else [],
+    )
+
+
+def test_per_file_ignores_silences_rules_in_matching_files(data):
+    config = config_from_dict(
+        {"per-file-ignores": {"legacy/*.jsonl": ["missing_system_message", "blank_line"]}}
+    )
+    kept, suppressed, unused = run(data, config)
+    assert ("missing_system_message" not in {rule for _, rule in kept}) and kept
+    assert suppressed[0][1] == "per-file-ignores 'legacy/*.jsonl': missing_system_message"
+    assert unused == [
+        (1, "per-file-ignores 'legacy/*.jsonl': blank_line suppressed nothing; remove it")
+    ]
+
+
+def test_ignore_examples_by_hash_and_by_line(data):
+    import json
+
+    config = config_from_dict(
+        {
+            "ignore-examples": {
+                "missing_content": [
+                    {"hash": example_hash(json.loads(EMPTY)), "reason": "empty on purpose"}
+                ],
+                "missing_system_message": [
+                    {"line": 2, "file": "legacy/*", "reason": "legacy"},
+                    {"line": 1, "reason": "line 1 has one"},
+                ],
+            }
+        }
+    )
+    kept, suppressed, unused = run(data, config)
+    assert kept == []
+    assert [line for line, _ in suppressed] == [1, 1, 2]
+    assert any("(empty on purpose)" in by for _, by in suppressed)
+    assert unused == []
+
+
+def test_unused_suppression_can_be_turned_off(data):
+    config = config_from_dict(
+        {
+            "per-file-ignores": {"legacy/*": ["invalid_json"]},
+            "rules": {"unused_suppression": "off"},
+        }
+    )
+    assert run(data, config)[2] == []
+
+
+def test_suppressions_for_files_not_checked_are_not_unused(data):
+    config = config_from_dict({"per-file-ignores": {"other/*.jsonl": ["invalid_json"]}})
+    assert run(data, config)[2] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "per-file-ignores:\n  'a/*': [missing_contnet]\n",
+            "2: unknown rule 'missing_contnet'; did you mean 'missing_content'?",
+        ),
+        ("per-file-ignores: [a]\n", "1: 'per-file-ignores' must map file globs to rule ids"),
+        (
+            "ignore-examples:\n  blank_line:\n    - {line: 3}\n",
+            "3: ignore-examples blank_line: every entry needs a 'reason'",
+        ),
+        (
+            "ignore-examples:\n  blank_line:\n    - {line: 3, reason: x}\n    - {lien: 3, reason: x}\n",
+            "4: ignore-examples blank_line: unknown key 'lien'; did you mean 'line'?",
+        ),
+        (
+            "ignore-examples:\n  blank_line:\n    - {line: 0, reason: x}\n",
+            "'line' must be a line number, not 0",
+        ),
+        (
+            "ignore-examples:\n  blank_line:\n    - {line: 1, hash: ab, reason: x}\n",
+            "by 'hash' or by 'line'",
+        ),
+        (
+            "ignore-examples:\n  blank_line: {line: 1}\n",
+            "2: ignore-examples blank_line: must be a list",
+        ),
+        (
+            "ignore-exampels: {}\n",
+            "1: unknown key 'ignore-exampels'; did you mean 'ignore-examples'?",
+        ),
+    ],
+)
+def test_config_errors_name_line_and_suggest(tmp_path, text, message):
+    path = tmp_path / ".tunelint.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert message in str(caught.value)
+
+
+def test_effective_config_lists_suppressions_and_baseline(tmp_path):
+    path = tmp_path / ".tunelint.yaml"
+    path.write_text("baseline: b.json\nper-file-ignores: {'x/*': blank_line}\n")
+    shown = load_config(path).as_dict()
+    assert shown["baseline"] == "b.json"
+    assert shown["suppressions"] == ["per-file-ignores 'x/*': blank_line"]
