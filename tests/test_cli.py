@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -117,3 +118,22 @@ def test_glob_and_directory_without_jsonl(tmp_path):
     done = run("check", str(tmp_path / "empty"))
     assert done.returncode == 2 and "holds no .jsonl file" in done.stderr
     assert run("check", "examples/*.jsonl").stdout.splitlines()[-1].startswith("Checked 2 files")
+
+
+def test_baseline_cycle_show_suppressed_and_unused(tmp_path):
+    shutil.copy(REPO / "examples" / "broken.jsonl", tmp_path / "d.jsonl")
+    (tmp_path / ".tunelint.yaml").write_text(
+        "baseline: tunelint-baseline.json\nper-file-ignores:\n  'd.jsonl': [blank_line]\n"
+    )
+    done = run("check", "d.jsonl", "--write-baseline", cwd=tmp_path)
+    assert done.returncode == 0 and "wrote 11 findings to baseline" in done.stderr
+    done = run("check", "d.jsonl", "--show-suppressed", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout
+    assert ".tunelint.yaml:3:1: warning unused_suppression" in done.stdout
+    assert "d.jsonl:2:176: suppressed missing_content" in done.stdout
+    lines = (tmp_path / "d.jsonl").read_text().splitlines()
+    (tmp_path / "d.jsonl").write_text("\n".join([lines[0], *reversed(lines[2:])]) + "\n")
+    done = run("check", "d.jsonl", cwd=tmp_path)
+    assert done.returncode == 0
+    assert "1 baseline entry no longer matches; run --write-baseline to prune" in done.stderr
+    assert run("check", "d.jsonl", "--baseline", "nope.json", cwd=tmp_path).returncode == 2

@@ -196,10 +196,9 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         show_suppressed(suppressed, results, out)
     baseline = suppression_filter.baseline
     if baseline is not None and baseline.stale():
-        err.write(
-            f"tunelint: {baseline.stale()} baseline entries no longer match;"
-            " run --write-baseline to prune\n"
-        )
+        stale = baseline.stale()
+        entries = "entry no longer matches" if stale == 1 else "entries no longer match"
+        err.write(f"tunelint: {stale} baseline {entries}; run --write-baseline to prune\n")
     if args.write_baseline is not None:
         err.write(f"tunelint: {_write_baseline(args, config, results, out)}\n")
     if unused is not None:
