@@ -204,3 +204,18 @@ def test_corpus_preference_records_are_counted(corpus):
         pytest.skip("preference lines need format detection (issue 4) to pass the chat rules")
     assert total["examples"] == 284
     assert total["messages_per_example"]["min"] >= 3
+
+
+def test_readme_model_table_matches_the_catalog():
+    readme = (REPO / "README.md").read_text()
+    for model in load_catalog().models.values():
+        row = next(line for line in readme.splitlines() if line.startswith(f"| {model.name}"))
+        assert f"| {int(model.token_limit.value):,} |" in row, model.name
+        assert f"| {model.price_per_million.value:.2f} (" in row, model.name
+        assert f"| {model.fine_tunable_until} |" in row, model.name
+
+
+def test_readme_shows_real_stats_output_on_the_example(monkeypatch):
+    monkeypatch.chdir(REPO)
+    output = stats_text.render(report_for("examples/clean.jsonl", model=None))
+    assert f"```\n{output}```" in (REPO / "README.md").read_text()
