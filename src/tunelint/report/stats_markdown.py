@@ -14,8 +14,9 @@ from tunelint.report.stats_text import (
 )
 
 
-def _table(header: list[str], rows: list[list[str]], right_from: int = 1) -> list[str]:
-    align = ["---" if i < right_from else "---:" for i in range(len(header))]
+def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+    """A GFM table; the columns whose index is in ``right`` are right-aligned (numbers)."""
+    align = ["---:" if i in right else "---" for i in range(len(header))]
     return [f"| {' | '.join(row)} |" for row in (header, align, *rows)]
 
 
@@ -23,10 +24,10 @@ def _section(title: str, figures: dict[str, Any], report: dict[str, Any]) -> lis
     lines = [f"#### `{title}`" if title != "total" else "#### Total", ""]
     if not figures["examples"]:
         return [*lines, no_examples(figures), ""]
-    lines += _table(["", *COLUMNS], distribution_rows(figures))
+    lines += _table(["", *COLUMNS], distribution_rows(figures), set(range(1, len(COLUMNS) + 1)))
     lines.append("")
     rows = [[label, value, why] for label, value, why in figure_rows(figures, report)]
-    lines += _table(["figure", "value", "note"], rows)
+    lines += _table(["figure", "value", "note"], rows, {1})
     lines += ["", "Tokens per example:", "", "```text", *histogram_lines(figures["histogram"])]
     lines += ["```", ""]
     return lines
