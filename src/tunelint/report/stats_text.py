@@ -21,6 +21,10 @@ def number(value: float | int) -> str:
     return f"{int(value):,}"
 
 
+def lines_skipped(count: int) -> str:
+    return f"{count:,} line{'' if count == 1 else 's'} skipped"
+
+
 def money(value: float) -> str:
     return f"${value:,.2f}" if value >= 0.01 or value == 0 else f"${value:.4f}"
 
@@ -60,7 +64,7 @@ def figure_rows(figures: dict[str, Any], report: dict[str, Any]) -> list[tuple[s
     model = report["model"]
     limit = model["token_limit"]
     return [
-        ("examples", number(figures["examples"]), f"{figures['skipped_lines']:,} lines skipped"),
+        ("examples", number(figures["examples"]), lines_skipped(figures["skipped_lines"])),
         ("missing system message", number(figures["missing_system"]), ""),
         ("missing user message", number(figures["missing_user"]), ""),
         ("untrained assistant tokens", number(figures["untrained_assistant_tokens"]), "weight: 0"),
@@ -78,8 +82,10 @@ def figure_rows(figures: dict[str, Any], report: dict[str, Any]) -> list[tuple[s
 
 
 def no_examples(figures: dict[str, Any]) -> str:
+    if not figures["skipped_lines"]:
+        return "no examples: the file is empty"
     return (
-        f"no valid examples ({figures['skipped_lines']:,} lines skipped for errors):"
+        f"no valid examples ({lines_skipped(figures['skipped_lines'])} for errors):"
         " run `tunelint check` to see why"
     )
 
