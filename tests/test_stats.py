@@ -142,7 +142,7 @@ def test_epochs_heuristic_override_and_constants():
     constants = load_catalog().epochs
     assert [default_epochs(n, constants) for n in (5, 34, 100, 9000, 30000)] == [20, 3, 3, 2, 1]
     assert report_for(TOY, cli_epochs=2)["total"]["charged_tokens"] == 8242 * 2
-    assert report_for(TOY, cli_epochs=4)["epochs_source"] == "--epochs"
+    assert report_for(TOY, cli_epochs=4)["epochs_source"] == "given"
     assert report_for(TOY, epochs=5)["total"]["epochs"] == 5
     assert report_for(TOY, epochs={"max": 10})["total"]["epochs"] == 10
     with pytest.raises(ConfigError, match="'epochs' takes a number"):

@@ -21,8 +21,13 @@ from tunelint.engine import FileResult, check_file
 from tunelint.models import Model, load_catalog, resolve_model
 from tunelint.tokens import ExampleTokens, TextCounter, conversation, count_example
 
-PERCENTILES = {"p5": Fraction(5, 100), "p10": Fraction(10, 100), "median": Fraction(1, 2)}
-PERCENTILES |= {"p90": Fraction(90, 100), "p95": Fraction(95, 100)}
+PERCENTILES = {
+    "median": Fraction(1, 2),
+    "p5": Fraction(5, 100),
+    "p10": Fraction(10, 100),
+    "p90": Fraction(90, 100),
+    "p95": Fraction(95, 100),
+}
 HISTOGRAM_BINS = 10
 
 
@@ -215,7 +220,7 @@ def build_report(
             "price_checked": model.price_per_million.checked.isoformat(),
             "note": model.status_note(today or datetime.date.today()),
         },
-        "epochs_source": "--epochs" if estimate.epochs else "default heuristic",
+        "epochs_source": "given" if estimate.epochs else "default heuristic",
         "files": [{"file": path, **summarize(stats, estimate)} for path, stats in files],
         "total": summarize(total, estimate),
     }
