@@ -37,6 +37,9 @@ SETTINGS: dict[str, Setting] = {
     "model": Setting(str, None, "model whose tokenizer, token limit and price apply"),
     "max_tokens_per_example": Setting(int, None, "token limit per example (default: the model's)"),
     "baseline": Setting(str, None, "baseline file of accepted findings (relative to the config)"),
+    "epochs": Setting(
+        (int, dict), None, "stats: epochs to estimate, or the default-epochs heuristic's constants"
+    ),
 }
 
 
