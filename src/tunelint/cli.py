@@ -45,9 +45,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check files, directories or globs of JSONL")
     check.add_argument("paths", nargs="+", metavar="PATH")
-    check.add_argument("--format", default="text", help="text (default) or json")
+    check.add_argument(
+        "--format", default="text", help="text (default), json, github, sarif or gitlab"
+    )
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     check.add_argument("--show-config", action="store_true", help="print the effective config")
+    check.add_argument(
+        "--diff-base",
+        metavar="REV",
+        help="report only findings on lines added or changed since git revision REV",
+    )
     _common_options(check)
 
     rules = commands.add_parser("rules", help="list the rules, or document one")
@@ -76,6 +83,17 @@ def _print_config(config, out: TextIO) -> None:
     yaml.safe_dump(config.as_dict(), out, sort_keys=False)
 
 
+def _changed_lines(base: str | None):
+    if base is None:
+        return None
+    from tunelint.gitdiff import GitDiffError, changed_lines
+
+    try:
+        return changed_lines(base)
+    except GitDiffError as error:
+        raise UsageError(f"--diff-base: {error}") from None
+
+
 def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from tunelint.engine import check_file
     from tunelint.paths import expand, readable_file_error
@@ -89,6 +107,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.show_config:
         _print_config(config, out)
         return EXIT_OK
+    changed = _changed_lines(args.diff_base)
     expansion = expand(args.paths, config.is_ignored)
     for message in expansion.errors:
         err.write(f"tunelint: {message}\n")
@@ -103,6 +122,8 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             err.write(f"tunelint: {path}: {readable_file_error(path) or error.strerror or error}\n")
             unreadable = True
             continue
+        if changed is not None:
+            result = changed.restrict(result)
         results.append(result)
         formatter.add(result)
         out.flush()
