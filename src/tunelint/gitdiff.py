@@ -98,9 +98,14 @@ class ChangedLines:
         return dataclasses.replace(result, diagnostics=kept)
 
 
+def repo_root(cwd: str | None = None) -> str:
+    """The top directory of the git work tree holding ``cwd``."""
+    return os.path.realpath(_git(["rev-parse", "--show-toplevel"], cwd).strip())
+
+
 def changed_lines(base: str, cwd: str | None = None) -> ChangedLines:
     """Lines added or changed in the working tree since the merge base of ``base`` and HEAD."""
-    root = _git(["rev-parse", "--show-toplevel"], cwd).strip()
+    root = repo_root(cwd)
     try:
         _git(["rev-parse", "--verify", "--quiet", f"{base}^{{commit}}"], cwd)
     except GitDiffError:
