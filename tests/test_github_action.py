@@ -1,8 +1,10 @@
 """The GitHub Action: its Python logic, and action.yml's steps run as GitHub would run them."""
 
+import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from tunelint.github_action import (
     fit_summary,
     summary_parts,
 )
+from tunelint.report.stats_text import money
 
 ACTION = yaml.safe_load((REPO / "action.yml").read_text())
 
@@ -150,8 +153,15 @@ def test_pull_request_annotates_changed_lines_and_writes_summary_and_outputs(act
         "::error file=data/train.jsonl,line=3,endLine=3,col=83,endColumn=84,"
         "title=missing_content::messages[1].content is empty (assistant)\n" in done.stdout
     )
-    assert runner.outputs() == {"errors": "1", "warnings": "1", "cost-usd": ""}
+    stats = subprocess.run(
+        [sys.executable, "-m", "tunelint", "stats", "--format", "json", "data/train.jsonl"],
+        cwd=runner.workspace, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    cost = json.loads(stats.stdout)["total"]["cost_usd"]
+    assert runner.outputs() == {"errors": "1", "warnings": "1", "cost-usd": f"{cost:.4f}"}
     text = summary.read_text()
+    assert f"**Estimated training cost: {money(cost)}**" in text
+    assert "### Training data statistics (tunelint)" in text and "Tokens per example:" in text
     assert text.startswith("## tunelint\n\nChecked 1 file, 3 lines: 1 error, 1 warning")
     assert f"(findings on lines changed since {base[:12]} only)" in text
     assert "| data/train.jsonl | 1 | 1 | `missing_content` 1, `missing_system_message` 1 |" in text

@@ -98,4 +98,8 @@ def test_utf16_file_is_named_once():
 
 def test_long_line_is_checked():
     line = chat(user("x" * 5_000_000), {"role": "assistant", "content": ""})
-    assert [d.rule for d in lint(line).diagnostics] == ["missing_system_message", "missing_content"]
+    assert [d.rule for d in lint(line).diagnostics] == [
+        "over_token_limit",
+        "missing_system_message",
+        "missing_content",
+    ]

@@ -36,6 +36,12 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tunelint", description="Lint LLM fine-tuning datasets in JSONL."
@@ -62,6 +68,19 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument(
         "--markdown", action="store_true", help="print the rules as a Markdown table"
     )
+
+    stats = commands.add_parser(
+        "stats", help="token counts, epochs and estimated training cost of JSONL files"
+    )
+    stats.add_argument("paths", nargs="+", metavar="PATH")
+    stats.add_argument(
+        "--format", default="text", choices=("text", "json", "markdown"), help="output format"
+    )
+    stats.add_argument("--model", help="model to estimate for (default: config, then catalog)")
+    stats.add_argument(
+        "--epochs", type=_positive_int, metavar="N", help="epochs (default: the heuristic)"
+    )
+    _common_options(stats)
 
     config = commands.add_parser("config", help="print the effective configuration")
     _common_options(config)
@@ -107,6 +126,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.show_config:
         _print_config(config, out)
         return EXIT_OK
+    _check_model(config.settings["model"])
     changed = _changed_lines(args.diff_base)
     expansion = expand(args.paths, config.is_ignored)
     for message in expansion.errors:
@@ -143,6 +163,56 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if any(d.level in failing for r in results for d in r.diagnostics)
         else EXIT_OK
     )
+
+
+def _check_model(name: str | None) -> None:
+    """An unknown ``model:`` is a usage error before any file is read."""
+    from tunelint.models import UnknownModel, resolve_model
+
+    try:
+        resolve_model(name)
+    except UnknownModel as error:
+        raise UsageError(str(error)) from None
+
+
+def run_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import importlib
+
+    from tunelint.config import ConfigError
+    from tunelint.models import UnknownModel, load_catalog
+    from tunelint.paths import expand, readable_file_error
+    from tunelint.stats import build_report, collect_file, estimate_for
+    from tunelint.tokens import TokenizerDataError, text_counter
+
+    config = _load_config(args)
+    try:
+        estimate = estimate_for(config, args.model, args.epochs)
+        count = text_counter(estimate.model.encoding)
+    except (UnknownModel, ConfigError, TokenizerDataError) as error:
+        raise UsageError(str(error)) from None
+    tool_constants = load_catalog().encodings[estimate.model.encoding].tool_constants
+    expansion = expand(args.paths, config.is_ignored)
+    for message in expansion.errors:
+        err.write(f"tunelint: {message}\n")
+    files = []
+    unreadable, internal = bool(expansion.errors), False
+    for path in expansion.files:
+        try:
+            result, stats = collect_file(path, config, count, tool_constants)
+        except OSError as error:
+            err.write(f"tunelint: {path}: {readable_file_error(path) or error.strerror or error}\n")
+            unreadable = True
+            continue
+        for message in result.internal_errors:
+            err.write(f"tunelint: {message}\n")
+        internal = internal or bool(result.internal_errors)
+        files.append((path, stats))
+    if files:
+        renderer = importlib.import_module(f"tunelint.report.stats_{args.format}")
+        out.write(renderer.render(build_report(files, estimate)))
+    if internal:
+        return EXIT_INTERNAL
+    return EXIT_USAGE if unreadable else EXIT_OK
 
 
 def rules_markdown_table() -> str:
@@ -191,6 +261,8 @@ def _dispatch(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
         return run_check(args, out, err)
     if args.command == "rules":
         return run_rules(args, out)
+    if args.command == "stats":
+        return run_stats(args, out, err)
     _print_config(_load_config(args), out)
     return EXIT_OK
 

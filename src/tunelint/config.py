@@ -36,6 +36,9 @@ SETTINGS: dict[str, Setting] = {
     "profile": Setting(str, "openai", "provider profile whose format facts the rules use"),
     "model": Setting(str, None, "model whose tokenizer, token limit and price apply"),
     "max_tokens_per_example": Setting(int, None, "token limit per example (default: the model's)"),
+    "epochs": Setting(
+        (int, dict), None, "stats: epochs to estimate, or the default-epochs heuristic's constants"
+    ),
 }
 
 

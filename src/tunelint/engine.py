@@ -50,7 +50,13 @@ class _Active:
     dataset: list[tuple[DatasetRule, RuleContext]]
 
     @classmethod
-    def build(cls, settings: dict[str, RuleSetting], profile_name: str, fmt: str) -> _Active:
+    def build(
+        cls,
+        settings: dict[str, RuleSetting],
+        profile_name: str,
+        fmt: str,
+        top_level: dict[str, Any] | None = None,
+    ) -> _Active:
         profile = load_profile(profile_name)
         levels: dict[str, Level] = {}
         example: list[tuple[ExampleRule, RuleContext]] = []
@@ -62,7 +68,7 @@ class _Active:
                 continue
             levels[rule_id] = level
             options = setting.options if setting else rule.default_options()
-            context = RuleContext(options, profile)
+            context = RuleContext(options, profile, top_level or {})
             if issubclass(rule, ExampleRule):
                 example.append((rule(), context))
             elif issubclass(rule, DatasetRule):
@@ -81,6 +87,7 @@ class _FileChecker:
             config.rules_for(path if path != "<input>" else None),
             config.settings["profile"],
             "chat",
+            config.settings,
         )
         self.states = [(rule, ctx, rule.start(ctx)) for rule, ctx in self.active.dataset]
 

@@ -25,10 +25,15 @@ from tunelint.config import Config, ConfigError, load_config
 from tunelint.diagnostics import Diagnostic, Level
 from tunelint.engine import FileResult, check_file
 from tunelint.gitdiff import ChangedLines, GitDiffError, changed_lines, repo_root
+from tunelint.models import UnknownModel, load_catalog
 from tunelint.paths import expand
+from tunelint.report import stats_markdown
 from tunelint.report.github_format import Formatter as GithubFormatter
 from tunelint.report.github_format import escape_data
+from tunelint.report.stats_text import money
 from tunelint.report.text_format import summary_line
+from tunelint.stats import Estimate, build_report, collect_file, estimate_for
+from tunelint.tokens import TokenizerDataError, text_counter
 
 SUMMARY_LIMIT = 1024 * 1024
 """GitHub's limit on one step's job summary, in bytes."""
@@ -89,13 +94,24 @@ def tracked_jsonl_files() -> list[str]:
     return [name for name in done.stdout.split("\0") if name]
 
 
-def statistics(paths: list[str], config: Config, model: str | None) -> tuple[str, float | None]:
-    """The markdown of ``tunelint stats`` over whole files, and the estimated cost in USD.
+def estimate(config: Config, model: str | None) -> Estimate:
+    """The model, token limit and epochs the cost is estimated for (InputError if unknown)."""
+    try:
+        return estimate_for(config, model)
+    except (UnknownModel, ConfigError) as error:
+        raise InputError(str(error)) from None
 
-    The statistics and cost live in another part of tunelint; until they are wired in here,
-    the summary has no statistics section and ``cost-usd`` is empty.
-    """
-    return "", None
+
+def statistics(paths: list[str], config: Config, settings: Estimate) -> tuple[str, float]:
+    """The markdown of ``tunelint stats`` over the whole files, and the estimated cost in USD."""
+    try:
+        count = text_counter(settings.model.encoding)
+    except TokenizerDataError as error:
+        raise InputError(str(error)) from None
+    tool_constants = load_catalog().encodings[settings.model.encoding].tool_constants
+    files = [(path, collect_file(path, config, count, tool_constants)[1]) for path in paths]
+    stats_report = build_report(files, settings)
+    return stats_markdown.render(stats_report), stats_report["total"]["cost_usd"]
 
 
 def _cell(text: str, limit: int = 200) -> str:
@@ -131,12 +147,11 @@ def _count(results: list[FileResult], level: Level) -> int:
 
 
 def summary_parts(
-    results: list[FileResult], scope: str, links: Links, stats_markdown: str, cost: float | None
+    results: list[FileResult], scope: str, links: Links, statistics_text: str, cost: float
 ) -> list[str]:
     """The job summary's sections, most important first."""
     parts = [f"## tunelint\n\n{summary_line(results)}{scope}.\n\n"]
-    if cost is not None:
-        parts.append(f"**Estimated training cost: ${cost:,.2f}**\n\n")
+    parts.append(f"**Estimated training cost: {money(cost)}**\n\n")
     with_findings = [r for r in results if r.diagnostics]
     if with_findings:
         rows = ["| file | errors | warnings | findings by rule |", "| --- | ---: | ---: | --- |"]
@@ -162,8 +177,8 @@ def summary_parts(
             for d in findings[:FINDINGS_IN_SUMMARY]
         ]
         parts.append("\n".join(rows) + "\n\n")
-    if stats_markdown:
-        parts.append(stats_markdown.rstrip("\n") + "\n\n")
+    if statistics_text:
+        parts.append(statistics_text.rstrip("\n") + "\n\n")
     return parts
 
 
@@ -202,6 +217,7 @@ def run(env: Mapping[str, str], out: TextIO) -> int:
         config = load_config(inputs.config)
     except ConfigError as error:
         raise InputError(str(error)) from None
+    settings = estimate(config, inputs.model)
     paths = inputs.paths or tracked_jsonl_files()
     expansion = expand(paths, config.is_ignored) if paths else None
     if expansion is None or expansion.errors:
@@ -230,14 +246,13 @@ def run(env: Mapping[str, str], out: TextIO) -> int:
     formatter.end(results)
     for message in (m for r in results for m in r.internal_errors):
         out.write(f"::error title=tunelint::{escape_data(message)}\n")
-    stats_markdown, cost = statistics(expansion.files, config, inputs.model)
+    statistics_markdown, cost = statistics(expansion.files, config, settings)
     errors, warnings = _count(results, Level.ERROR), _count(results, Level.WARNING)
     if inputs.summary:
-        parts = summary_parts(results, scope, Links(env), stats_markdown, cost)
+        parts = summary_parts(results, scope, Links(env), statistics_markdown, cost)
         _append(env.get("GITHUB_STEP_SUMMARY"), fit_summary(parts))
-    cost_text = "" if cost is None else f"{cost:.4f}"
     _append(
-        env.get("GITHUB_OUTPUT"), f"errors={errors}\nwarnings={warnings}\ncost-usd={cost_text}\n"
+        env.get("GITHUB_OUTPUT"), f"errors={errors}\nwarnings={warnings}\ncost-usd={cost:.4f}\n"
     )
     if any(r.internal_errors for r in results):
         return 3

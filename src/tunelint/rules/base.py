@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from tunelint.diagnostics import Level, Problem
@@ -35,10 +35,12 @@ class Option:
 
 @dataclass(frozen=True)
 class RuleContext:
-    """What a rule may read besides the example: its options and the active profile."""
+    """What a rule may read besides the example: its options, the active profile, and the
+    config's top-level settings (``model``, ``max_tokens_per_example``, ...)."""
 
     options: Mapping[str, Any]
     profile: Any  # tunelint.profile.Profile; typed loosely to keep rules import-light
+    settings: Mapping[str, Any] = field(default_factory=dict)
 
 
 class Rule:

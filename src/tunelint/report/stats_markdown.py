@@ -1,0 +1,45 @@
+"""``tunelint stats --format markdown``: GitHub-flavoured Markdown for a job summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tunelint.report.stats_text import (
+    COLUMNS,
+    distribution_rows,
+    figure_rows,
+    histogram_lines,
+    model_line,
+    no_examples,
+)
+
+
+def _table(header: list[str], rows: list[list[str]], right_from: int = 1) -> list[str]:
+    align = ["---" if i < right_from else "---:" for i in range(len(header))]
+    return [f"| {' | '.join(row)} |" for row in (header, align, *rows)]
+
+
+def _section(title: str, figures: dict[str, Any], report: dict[str, Any]) -> list[str]:
+    lines = [f"#### `{title}`" if title != "total" else "#### Total", ""]
+    if not figures["examples"]:
+        return [*lines, no_examples(figures), ""]
+    lines += _table(["", *COLUMNS], distribution_rows(figures))
+    lines.append("")
+    rows = [[label, value, why] for label, value, why in figure_rows(figures, report)]
+    lines += _table(["figure", "value", "note"], rows)
+    lines += ["", "Tokens per example:", "", "```text", *histogram_lines(figures["histogram"])]
+    lines += ["```", ""]
+    return lines
+
+
+def render(report: dict[str, Any]) -> str:
+    """The stats report as Markdown (a heading, tables and a histogram per file, a total)."""
+    lines = ["### Training data statistics (tunelint)", "", model_line(report) + "."]
+    if report["model"]["note"]:
+        lines += ["", f"> **Note:** {report['model']['note']}; figures shown for reference."]
+    lines.append("")
+    for figures in report["files"]:
+        lines += _section(figures["file"], figures, report)
+    if len(report["files"]) > 1:
+        lines += _section("total", report["total"], report)
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,0 +1,269 @@
+"""Statistics before training: token and message distributions, epochs and cost.
+
+``Stats`` is mergeable state: exact histograms (value -> count) and counters, so the totals of
+several files, or of byte ranges of one file counted in parallel, are exactly what one pass over
+everything gives. Figures that depend on the model (limit, billing, epochs, cost) are derived
+from that state in ``summarize``; formatting lives in ``tunelint.report.stats_*``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from tunelint.config import Config, ConfigError
+from tunelint.engine import FileResult, check_file
+from tunelint.models import Model, load_catalog, resolve_model
+from tunelint.tokens import ExampleTokens, TextCounter, conversation, count_example
+
+PERCENTILES = {"p5": Fraction(5, 100), "p10": Fraction(10, 100), "median": Fraction(1, 2)}
+PERCENTILES |= {"p90": Fraction(90, 100), "p95": Fraction(95, 100)}
+HISTOGRAM_BINS = 10
+
+
+@dataclass
+class Distribution:
+    """An exact histogram of integer values; percentiles as numpy's default (linear)."""
+
+    counts: Counter[int] = field(default_factory=Counter)
+
+    def add(self, value: int) -> None:
+        self.counts[value] += 1
+
+    def merge(self, other: Distribution) -> Distribution:
+        return Distribution(self.counts + other.counts)
+
+    @property
+    def count(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def total(self) -> int:
+        return sum(value * n for value, n in self.counts.items())
+
+    def _sorted_runs(self) -> list[tuple[int, int]]:
+        """(value, cumulative count up to and including it), in value order."""
+        runs, seen = [], 0
+        for value in sorted(self.counts):
+            seen += self.counts[value]
+            runs.append((value, seen))
+        return runs
+
+    @staticmethod
+    def _at(runs: list[tuple[int, int]], rank: int) -> int:
+        """The value at 0-based ``rank`` in sorted order."""
+        for value, seen in runs:
+            if rank < seen:
+                return value
+        raise IndexError(rank)
+
+    def percentile(self, q: Fraction, runs: list[tuple[int, int]] | None = None) -> float:
+        """The q-quantile with linear interpolation, computed exactly then rounded once."""
+        runs = runs or self._sorted_runs()
+        position = (self.count - 1) * q
+        low = math.floor(position)
+        below = self._at(runs, low)
+        if position == low:
+            return float(below)
+        return float(below + (position - low) * (self._at(runs, low + 1) - below))
+
+    def summary(self) -> dict[str, float | int] | None:
+        """min, max, mean, median, p5, p10, p90, p95 and sum; None when empty."""
+        if not self.counts:
+            return None
+        runs = self._sorted_runs()
+        figures: dict[str, float | int] = {
+            "min": min(self.counts),
+            "max": max(self.counts),
+            "mean": self.total / self.count,
+        }
+        figures |= {name: self.percentile(q, runs) for name, q in PERCENTILES.items()}
+        figures["sum"] = self.total
+        return figures
+
+    def capped_total(self, limit: int) -> int:
+        return sum(min(value, limit) * n for value, n in self.counts.items())
+
+    def count_over(self, limit: int) -> int:
+        return sum(n for value, n in self.counts.items() if value > limit)
+
+    def histogram(self, bins: int = HISTOGRAM_BINS) -> list[dict[str, int]]:
+        """Equal-width bins from min to max: ``[{"from", "to", "count"}]`` (inclusive)."""
+        if not self.counts:
+            return []
+        low, high = min(self.counts), max(self.counts)
+        width = max(1, math.ceil((high - low + 1) / bins))
+        counts: Counter[int] = Counter()
+        for value, n in self.counts.items():
+            counts[(value - low) // width] += n
+        return [
+            {
+                "from": low + i * width,
+                "to": min(high, low + (i + 1) * width - 1),
+                "count": counts[i],
+            }
+            for i in range(max(counts) + 1)
+        ]
+
+
+@dataclass
+class Stats:
+    """Mergeable statistics of the examples of one file, a part of one, or several files."""
+
+    tokens: Distribution = field(default_factory=Distribution)
+    trained_tokens: Distribution = field(default_factory=Distribution)
+    messages: Distribution = field(default_factory=Distribution)
+    untrained_tokens: int = 0
+    missing_system: int = 0
+    missing_user: int = 0
+    skipped_lines: int = 0
+
+    @property
+    def examples(self) -> int:
+        return self.tokens.count
+
+    def add(self, example: Any, counted: ExampleTokens) -> None:
+        """Fold one valid example and its token count in."""
+        self.tokens.add(counted.total)
+        self.trained_tokens.add(counted.trained)
+        self.messages.add(counted.messages)
+        self.untrained_tokens += counted.untrained
+        roles = {m.get("role") for m in conversation(example).messages if isinstance(m, dict)}
+        self.missing_system += "system" not in roles
+        self.missing_user += "user" not in roles
+
+    def merge(self, other: Stats) -> Stats:
+        return Stats(
+            self.tokens.merge(other.tokens),
+            self.trained_tokens.merge(other.trained_tokens),
+            self.messages.merge(other.messages),
+            self.untrained_tokens + other.untrained_tokens,
+            self.missing_system + other.missing_system,
+            self.missing_user + other.missing_user,
+            self.skipped_lines + other.skipped_lines,
+        )
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What the money figures depend on: the model, the token cap, and how epochs are set."""
+
+    model: Model
+    token_limit: int
+    epochs: int | None = None
+    epoch_constants: Mapping[str, int] = field(default_factory=lambda: load_catalog().epochs)
+
+
+def default_epochs(examples: int, constants: Mapping[str, int]) -> int:
+    """The cookbook's heuristic: ``target`` epochs, moved so examples x epochs stays in range."""
+    epochs = constants["target"]
+    if examples * epochs < constants["min_examples_x_epochs"]:
+        epochs = min(constants["max"], constants["min_examples_x_epochs"] // examples)
+    elif examples * epochs > constants["max_examples_x_epochs"]:
+        epochs = max(constants["min"], constants["max_examples_x_epochs"] // examples)
+    return epochs
+
+
+def summarize(stats: Stats, estimate: Estimate) -> dict[str, Any]:
+    """Every figure of one file (or the total), as plain JSON-ready values."""
+    figures: dict[str, Any] = {
+        "examples": stats.examples,
+        "skipped_lines": stats.skipped_lines,
+        "messages_per_example": stats.messages.summary(),
+        "tokens_per_example": stats.tokens.summary(),
+        "assistant_tokens_per_example": stats.trained_tokens.summary(),
+        "untrained_assistant_tokens": stats.untrained_tokens,
+        "missing_system": stats.missing_system,
+        "missing_user": stats.missing_user,
+        "over_token_limit": stats.tokens.count_over(estimate.token_limit),
+        "billing_tokens": stats.tokens.capped_total(estimate.token_limit),
+        "epochs": None,
+        "charged_tokens": 0,
+        "cost_usd": 0.0,
+        "histogram": stats.tokens.histogram(),
+    }
+    if stats.examples:
+        epochs = estimate.epochs or default_epochs(stats.examples, estimate.epoch_constants)
+        charged = figures["billing_tokens"] * epochs
+        figures["epochs"] = epochs
+        figures["charged_tokens"] = charged
+        figures["cost_usd"] = charged * estimate.model.price_per_million.value / 1_000_000
+    return figures
+
+
+def build_report(
+    files: list[tuple[str, Stats]], estimate: Estimate, today: datetime.date | None = None
+) -> dict[str, Any]:
+    """The whole stats report: the model, each file's figures and the total over all files."""
+    model = estimate.model
+    total = Stats()
+    for _, stats in files:
+        total = total.merge(stats)
+    return {
+        "model": {
+            "name": model.name,
+            "encoding": model.encoding,
+            "token_limit": estimate.token_limit,
+            "model_token_limit": int(model.token_limit.value),
+            "price_per_million_usd": model.price_per_million.value,
+            "price_source": model.price_per_million.source,
+            "price_checked": model.price_per_million.checked.isoformat(),
+            "note": model.status_note(today or datetime.date.today()),
+        },
+        "epochs_source": "--epochs" if estimate.epochs else "default heuristic",
+        "files": [{"file": path, **summarize(stats, estimate)} for path, stats in files],
+        "total": summarize(total, estimate),
+    }
+
+
+def collect_file(
+    path: str, config: Config, count: TextCounter, tool_constants: Mapping[str, int]
+) -> tuple[FileResult, Stats]:
+    """Read and check one file once; fold every example without errors into its ``Stats``.
+
+    Lines with errors (and lines that are not examples at all) are counted as skipped. The
+    token-limit rule is turned off for this run: an over-long example is counted, not skipped.
+    """
+    stats = Stats()
+
+    def observe(line: int, example: Any, has_error: bool) -> None:
+        if has_error:
+            stats.skipped_lines += 1
+        else:
+            stats.add(example, count_example(example, count, tool_constants))
+
+    quiet = config.with_rule_levels(["over_token_limit=off"])
+    result = check_file(path, quiet, observer=observe)
+    stats.skipped_lines += sum(result.skipped.values())
+    return result, stats
+
+
+def estimate_for(config: Config, model: str | None = None, epochs: int | None = None) -> Estimate:
+    """The estimate settings from the config, with command-line overrides.
+
+    Raises ``UnknownModel`` for a model the catalog does not know and ``ConfigError`` for a
+    bad ``epochs`` setting.
+    """
+    resolved = resolve_model(model or config.settings["model"])
+    limit = config.settings["max_tokens_per_example"] or int(resolved.token_limit.value)
+    constants = dict(load_catalog().epochs)
+    configured = config.settings.get("epochs")
+    if isinstance(configured, dict):
+        unknown = sorted(set(configured) - set(constants))
+        if unknown or not all(isinstance(v, int) and v >= 0 for v in configured.values()):
+            raise ConfigError(
+                f"'epochs' takes a number, or a mapping of whole numbers with the keys"
+                f" {', '.join(constants)}; got {configured!r}",
+                config.source,
+            )
+        constants |= configured
+    elif isinstance(configured, int):
+        if configured < 1:
+            raise ConfigError(f"'epochs' must be at least 1, not {configured}", config.source)
+        epochs = epochs or configured
+    return Estimate(resolved, limit, epochs, constants)
