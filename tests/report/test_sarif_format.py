@@ -15,76 +15,9 @@ from tunelint.rules import all_rules
 OFFICIAL_SCHEMA = DATA / "sarif-schema-2.1.0.json"
 """The OASIS schema, vendored with its sha256 beside it (``sha256sum`` format)."""
 
-# What GitHub code scanning requires of an uploaded log (docs: "SARIF support for code
-# scanning"), as a schema, so the shape is checked even without the official schema file.
-CODE_SCANNING_SUBSET = {
-    "type": "object",
-    "required": ["version", "$schema", "runs"],
-    "properties": {
-        "version": {"const": "2.1.0"},
-        "runs": {
-            "type": "array",
-            "minItems": 1,
-            "items": {
-                "type": "object",
-                "required": ["tool", "results"],
-                "properties": {
-                    "tool": {
-                        "type": "object",
-                        "required": ["driver"],
-                        "properties": {
-                            "driver": {
-                                "type": "object",
-                                "required": ["name", "rules"],
-                                "properties": {
-                                    "rules": {
-                                        "type": "array",
-                                        "items": {
-                                            "required": ["id", "shortDescription", "help"],
-                                        },
-                                    }
-                                },
-                            }
-                        },
-                    },
-                    "results": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "required": ["ruleId", "level", "message", "locations"],
-                            "properties": {
-                                "level": {"enum": ["error", "warning", "note", "none"]},
-                                "message": {"required": ["text"]},
-                                "locations": {
-                                    "type": "array",
-                                    "minItems": 1,
-                                    "items": {
-                                        "required": ["physicalLocation"],
-                                        "properties": {
-                                            "physicalLocation": {
-                                                "required": ["artifactLocation", "region"],
-                                                "properties": {
-                                                    "artifactLocation": {"required": ["uri"]},
-                                                    "region": {
-                                                        "required": ["startLine"],
-                                                        "properties": {
-                                                            "startLine": {"minimum": 1},
-                                                            "startColumn": {"minimum": 1},
-                                                        },
-                                                    },
-                                                },
-                                            }
-                                        },
-                                    },
-                                },
-                            },
-                        },
-                    },
-                },
-            },
-        },
-    },
-}
+CODE_SCANNING_SUBSET = json.loads((DATA / "sarif-code-scanning-subset.json").read_text())
+"""What GitHub code scanning requires of an uploaded log (docs: "SARIF support for code
+scanning"), as a schema, so the shape is checked even without the official schema file."""
 
 
 @pytest.fixture
