@@ -54,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check files, directories or globs of JSONL")
     check.add_argument("paths", nargs="+", metavar="PATH")
-    check.add_argument("--format", default="text", help="text (default) or json")
+    check.add_argument(
+        "--format", default="text", help="text (default), json, github, sarif or gitlab"
+    )
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     check.add_argument("--show-config", action="store_true", help="print the effective config")
     check.add_argument(
@@ -70,6 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--show-suppressed", action="store_true", help="list the findings suppressions silenced"
+    )
+    check.add_argument(
+        "--diff-base",
+        metavar="REV",
+        help="report only findings on lines added or changed since git revision REV",
     )
     _common_options(check)
 
@@ -164,6 +171,17 @@ def _write_baseline(args: argparse.Namespace, config, results: list, out: TextIO
     return f"wrote {count} findings to baseline {path}"
 
 
+def _changed_lines(base: str | None):
+    if base is None:
+        return None
+    from tunelint.gitdiff import GitDiffError, changed_lines
+
+    try:
+        return changed_lines(base)
+    except GitDiffError as error:
+        raise UsageError(f"--diff-base: {error}") from None
+
+
 def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from tunelint.engine import check_file
     from tunelint.paths import expand, readable_file_error
@@ -182,6 +200,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     suppression_filter = _suppression_filter(args, config)
     suppressed = []
     _check_model(config.settings["model"])
+    changed = _changed_lines(args.diff_base)
     expansion = expand(args.paths, config.is_ignored)
     for message in expansion.errors:
         err.write(f"tunelint: {message}\n")
@@ -197,6 +216,8 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             err.write(f"tunelint: {path}: {readable_file_error(path) or error.strerror or error}\n")
             unreadable = True
             continue
+        if changed is not None:
+            result = changed.restrict(result)
         suppressed += suppression_filter.apply(result)
         results.append(result)
         formatter.add(result)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import importlib
 from typing import TextIO
 
+from tunelint.diagnostics import Diagnostic
 from tunelint.engine import FileResult
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "github", "sarif", "gitlab")
 
 
 class Formatter:
@@ -29,6 +30,12 @@ class Formatter:
 
     def end(self, results: list[FileResult]) -> None:
         """Called once after the last file, with every result."""
+
+
+def message_with_path(diagnostic: Diagnostic) -> str:
+    """The message, followed by ``[json.path]`` unless the message already names it."""
+    d = diagnostic
+    return f"{d.message} [{d.path}]" if d.path and d.path not in d.message else d.message
 
 
 def get_formatter(name: str) -> type[Formatter]:

@@ -1,0 +1,272 @@
+"""The GitHub Action's logic (``action.yml`` only installs tunelint and runs this module).
+
+``python -m tunelint.github_action`` reads its inputs from ``TUNELINT_*`` environment
+variables (set through ``env:`` in action.yml, never inlined into shell text), checks the
+files, prints one workflow command per finding (findings on changed lines first), appends a
+job summary to ``$GITHUB_STEP_SUMMARY`` and writes ``errors``, ``warnings`` and ``cost-usd``
+to ``$GITHUB_OUTPUT``. Exit status follows ``fail-on``: 1 when it is reached, 2 for a usage
+problem (bad input, config, path or base revision).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TextIO
+from urllib.parse import quote
+
+from tunelint import report
+from tunelint.config import Config, ConfigError, load_config
+from tunelint.diagnostics import Diagnostic, Level
+from tunelint.engine import FileResult, check_file
+from tunelint.gitdiff import ChangedLines, GitDiffError, changed_lines, repo_root
+from tunelint.models import UnknownModel, load_catalog
+from tunelint.paths import expand
+from tunelint.report import stats_markdown
+from tunelint.report.github_format import Formatter as GithubFormatter
+from tunelint.report.github_format import escape_data
+from tunelint.report.stats_text import money
+from tunelint.report.text_format import summary_line
+from tunelint.stats import Estimate, build_report, collect_file, estimate_for
+from tunelint.tokens import TokenizerDataError, text_counter
+
+SUMMARY_LIMIT = 1024 * 1024
+"""GitHub's limit on one step's job summary, in bytes."""
+FINDINGS_IN_SUMMARY = 50
+FILES_IN_SUMMARY = 200
+FAIL_ON = ("error", "warning", "never")
+PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target")
+
+
+class InputError(Exception):
+    """An input, the config or the base revision cannot be used."""
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The action's inputs, parsed."""
+
+    paths: list[str]
+    config: str | None
+    model: str | None
+    only_changed: bool
+    fail_on: str
+    summary: bool
+    base: str | None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Inputs:
+        def flag(name: str, default: bool) -> bool:
+            value = env.get(name, "").strip().lower()
+            if value in ("", "auto"):
+                return default
+            if value not in ("true", "false"):
+                raise InputError(f"{name} must be true, false or auto, not {value!r}")
+            return value == "true"
+
+        fail_on = env.get("TUNELINT_FAIL_ON", "").strip() or "error"
+        if fail_on not in FAIL_ON:
+            raise InputError(f"fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
+        on_pull_request = env.get("GITHUB_EVENT_NAME", "") in PULL_REQUEST_EVENTS
+        return cls(
+            paths=shlex.split(env.get("TUNELINT_PATHS", "")),
+            config=env.get("TUNELINT_CONFIG", "").strip() or None,
+            model=env.get("TUNELINT_MODEL", "").strip() or None,
+            only_changed=flag("TUNELINT_ONLY_CHANGED", on_pull_request),
+            fail_on=fail_on,
+            summary=flag("TUNELINT_SUMMARY", True),
+            base=env.get("TUNELINT_BASE_SHA", "").strip() or None,
+        )
+
+
+def tracked_jsonl_files() -> list[str]:
+    """Every ``*.jsonl`` file git tracks below the current directory."""
+    done = subprocess.run(
+        ["git", "ls-files", "-z", "--", "*.jsonl"], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise InputError("no paths given and this is not a git repository")
+    return [name for name in done.stdout.split("\0") if name]
+
+
+def estimate(config: Config, model: str | None) -> Estimate:
+    """The model, token limit and epochs the cost is estimated for (InputError if unknown)."""
+    try:
+        return estimate_for(config, model)
+    except (UnknownModel, ConfigError) as error:
+        raise InputError(str(error)) from None
+
+
+def statistics(paths: list[str], config: Config, settings: Estimate) -> tuple[str, float]:
+    """The markdown of ``tunelint stats`` over the whole files, and the estimated cost in USD."""
+    try:
+        count = text_counter(settings.model.encoding)
+    except TokenizerDataError as error:
+        raise InputError(str(error)) from None
+    tool_constants = load_catalog().encodings[settings.model.encoding].tool_constants
+    files = [(path, collect_file(path, config, count, tool_constants)[1]) for path in paths]
+    stats_report = build_report(files, settings)
+    return stats_markdown.render(stats_report), stats_report["total"]["cost_usd"]
+
+
+def _cell(text: str, limit: int = 200) -> str:
+    """Text safe inside a Markdown table cell, shortened to ``limit`` characters."""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+
+
+class Links:
+    """Links to a line of a file at the commit being checked, when the workflow says where."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        server, repository = env.get("GITHUB_SERVER_URL"), env.get("GITHUB_REPOSITORY")
+        sha = env.get("GITHUB_SHA")
+        self.base = f"{server}/{repository}/blob/{sha}/" if server and repository and sha else None
+        try:
+            self.root: str | None = repo_root()
+        except GitDiffError:
+            self.root = None
+
+    def where(self, d: Diagnostic) -> str:
+        text = f"{d.file}:{d.line}:{d.column}"
+        if self.base is None or self.root is None:
+            return _cell(text)
+        relative = os.path.relpath(os.path.realpath(d.file), self.root).replace(os.sep, "/")
+        return f"[{_cell(text)}]({self.base}{quote(relative)}#L{d.line})"
+
+
+def _count(results: list[FileResult], level: Level) -> int:
+    return sum(result.count(level) for result in results)
+
+
+def summary_parts(
+    results: list[FileResult], scope: str, links: Links, statistics_text: str, cost: float
+) -> list[str]:
+    """The job summary's sections, most important first."""
+    parts = [f"## tunelint\n\n{summary_line(results)}{scope}.\n\n"]
+    parts.append(f"**Estimated training cost: {money(cost)}**\n\n")
+    with_findings = [r for r in results if r.diagnostics]
+    if with_findings:
+        rows = ["| file | errors | warnings | findings by rule |", "| --- | ---: | ---: | --- |"]
+        for result in with_findings[:FILES_IN_SUMMARY]:
+            by_rule = Counter(d.rule for d in result.diagnostics)
+            rules = ", ".join(f"`{rule}` {count:,}" for rule, count in sorted(by_rule.items()))
+            rows.append(
+                f"| {_cell(result.path)} | {result.count(Level.ERROR):,} | "
+                f"{result.count(Level.WARNING):,} | {rules} |"
+            )
+        if len(with_findings) > FILES_IN_SUMMARY:
+            rows.append(f"\n…and {len(with_findings) - FILES_IN_SUMMARY:,} more files.")
+        parts.append("\n".join(rows) + "\n\n")
+        findings = [d for r in results for d in r.diagnostics]
+        rows = [
+            f"### First {min(len(findings), FINDINGS_IN_SUMMARY)} of {len(findings):,} findings",
+            "",
+            "| where | level | rule | message |",
+            "| --- | --- | --- | --- |",
+        ]
+        rows += [
+            f"| {links.where(d)} | {d.level} | `{d.rule}` | {_cell(report.message_with_path(d))} |"
+            for d in findings[:FINDINGS_IN_SUMMARY]
+        ]
+        parts.append("\n".join(rows) + "\n\n")
+    if statistics_text:
+        parts.append(statistics_text.rstrip("\n") + "\n\n")
+    return parts
+
+
+def fit_summary(parts: list[str], limit: int = SUMMARY_LIMIT) -> str:
+    """The parts joined, dropping (or cutting at a line) what would pass ``limit`` bytes."""
+    note = "\n_The rest of this summary was left out to stay under GitHub's 1 MiB limit._\n"
+    room = limit - len(note.encode())
+    kept: list[str] = []
+    for part in parts:
+        size = len(part.encode())
+        if size <= room:
+            kept.append(part)
+            room -= size
+            continue
+        lines, cut = part.splitlines(keepends=True), []
+        for line in lines:
+            room -= len(line.encode())
+            if room < 0:
+                break
+            cut.append(line)
+        kept += [*cut, note]
+        break
+    return "".join(kept)
+
+
+def _append(path: str | None, text: str) -> None:
+    if path:
+        with open(path, "a", encoding="utf-8", errors="backslashreplace") as handle:
+            handle.write(text)
+
+
+def run(env: Mapping[str, str], out: TextIO) -> int:
+    """Run the action; raise InputError for a usage problem."""
+    inputs = Inputs.from_env(env)
+    try:
+        config = load_config(inputs.config)
+    except ConfigError as error:
+        raise InputError(str(error)) from None
+    settings = estimate(config, inputs.model)
+    paths = inputs.paths or tracked_jsonl_files()
+    expansion = expand(paths, config.is_ignored) if paths else None
+    if expansion is None or expansion.errors:
+        raise InputError("; ".join(expansion.errors) if expansion else "no .jsonl file to check")
+    changed: ChangedLines | None = None
+    scope = ""
+    if inputs.base:
+        try:
+            changed = changed_lines(inputs.base)
+        except GitDiffError as error:
+            raise InputError(str(error)) from None
+        if inputs.only_changed:
+            scope = f" (findings on lines changed since {inputs.base[:12]} only)"
+    elif inputs.only_changed:
+        out.write("::warning title=tunelint::only-changed needs a base commit; checked all lines\n")
+    results = []
+    for path in expansion.files:
+        try:
+            result = check_file(path, config)
+        except OSError as error:
+            raise InputError(f"{path}: {error.strerror or error}") from None
+        results.append(changed.restrict(result) if changed and inputs.only_changed else result)
+    formatter = GithubFormatter(out, changed=changed)
+    for result in results:
+        formatter.add(result)
+    formatter.end(results)
+    for message in (m for r in results for m in r.internal_errors):
+        out.write(f"::error title=tunelint::{escape_data(message)}\n")
+    statistics_markdown, cost = statistics(expansion.files, config, settings)
+    errors, warnings = _count(results, Level.ERROR), _count(results, Level.WARNING)
+    if inputs.summary:
+        parts = summary_parts(results, scope, Links(env), statistics_markdown, cost)
+        _append(env.get("GITHUB_STEP_SUMMARY"), fit_summary(parts))
+    _append(
+        env.get("GITHUB_OUTPUT"), f"errors={errors}\nwarnings={warnings}\ncost-usd={cost:.4f}\n"
+    )
+    if any(r.internal_errors for r in results):
+        return 3
+    failing = {"error": errors, "warning": errors + warnings, "never": 0}[inputs.fail_on]
+    return 1 if failing else 0
+
+
+def main() -> int:
+    try:
+        return run(os.environ, sys.stdout)
+    except InputError as error:
+        sys.stdout.write(f"::error title=tunelint::{escape_data(str(error))}\n")
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

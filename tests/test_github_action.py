@@ -1,0 +1,185 @@
+"""The GitHub Action: its Python logic, and action.yml's steps run as GitHub would run them."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, git
+from tunelint.engine import FileResult
+from tunelint.github_action import (
+    SUMMARY_LIMIT,
+    InputError,
+    Inputs,
+    Links,
+    fit_summary,
+    summary_parts,
+)
+from tunelint.report.stats_text import money
+
+ACTION = yaml.safe_load((REPO / "action.yml").read_text())
+
+
+def test_inputs_from_env_defaults_and_validation():
+    inputs = Inputs.from_env({"GITHUB_EVENT_NAME": "pull_request", "TUNELINT_PATHS": "a b\n'c d'"})
+    assert inputs.paths == ["a", "b", "c d"]
+    assert (inputs.only_changed, inputs.fail_on, inputs.summary) == (True, "error", True)
+    assert not Inputs.from_env({"GITHUB_EVENT_NAME": "push"}).only_changed
+    with pytest.raises(InputError, match="fail-on must be one of error, warning, never"):
+        Inputs.from_env({"TUNELINT_FAIL_ON": "sometimes"})
+    with pytest.raises(InputError, match="TUNELINT_SUMMARY must be true, false or auto"):
+        Inputs.from_env({"TUNELINT_SUMMARY": "yes"})
+
+
+def test_summary_stays_under_the_limit_and_says_so():
+    parts = ["## head\n", "row\n" * 100, "x" * 50 + "\n"]
+    assert fit_summary(parts) == "".join(parts)
+    cut = fit_summary(parts, limit=300)
+    assert len(cut.encode()) <= 300 and cut.startswith("## head\nrow\n")
+    assert cut.endswith(
+        "_The rest of this summary was left out to stay under GitHub's 1 MiB limit._\n"
+    )
+
+
+def test_summary_of_a_huge_run_fits_in_one_mebibyte():
+    from tunelint.diagnostics import Diagnostic, Level
+
+    results = [
+        FileResult(f"data/{n}.jsonl", [Diagnostic(f"data/{n}.jsonl", 1, 1, "x", Level.ERROR, "m")])
+        for n in range(5000)
+    ]
+    text = fit_summary(summary_parts(results, "", Links({}), "| stat |\n" * 200_000, 12.5))
+    assert len(text.encode()) <= SUMMARY_LIMIT
+    assert "**Estimated training cost: $12.50**" in text and "…and 4,800 more files." in text
+
+
+def test_run_steps_never_inline_expressions():
+    for step in ACTION["runs"]["steps"]:
+        assert "${{" not in step.get("run", ""), step
+
+
+LINE = '{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "%s"}]}\n'
+
+
+def evaluate(text: str, context: dict[str, str]) -> str:
+    """Substitute ``${{ name }}`` expressions (plain names only, as action.yml uses)."""
+    return re.sub(r"\$\{\{\s*([\w.-]+)\s*\}\}", lambda m: context[m.group(1)], text)
+
+
+class ActionRunner:
+    """Runs action.yml's ``run:`` steps in a subprocess, as a GitHub runner would."""
+
+    def __init__(self, workspace: Path, temp: Path) -> None:
+        self.workspace, self.temp = workspace, temp
+        self.context = {"github.action_path": str(REPO), "runner.temp": str(temp)}
+
+    def step(self, step: dict, env: dict[str, str]) -> subprocess.CompletedProcess:
+        output = self.temp / f"output-{step['id']}"
+        output.write_text("")
+        step_env = {
+            key: evaluate(str(value), self.context) for key, value in step.get("env", {}).items()
+        }
+        done = subprocess.run(
+            [step["shell"], "-e", "-c", step["run"]],
+            cwd=self.workspace,
+            env={**os.environ, **env, **step_env, "GITHUB_OUTPUT": str(output)},
+            capture_output=True,
+            text=True,
+        )
+        for line in output.read_text().splitlines():
+            name, _, value = line.partition("=")
+            self.context[f"steps.{step['id']}.outputs.{name}"] = value
+        return done
+
+    def run(self, inputs: dict[str, str], env: dict[str, str]) -> subprocess.CompletedProcess:
+        for name, spec in ACTION["inputs"].items():
+            self.context[f"inputs.{name}"] = inputs.get(name, spec["default"])
+        steps = [s for s in ACTION["runs"]["steps"] if "run" in s]
+        if "steps.install.outputs.python" in self.context:
+            steps = steps[-1:]  # installed by an earlier run
+        for step in steps:
+            done = self.step(step, env)
+            assert done.returncode == 0 or step is steps[-1], done.stderr
+        return done
+
+    def outputs(self) -> dict[str, str]:
+        return {
+            name: evaluate(spec["value"], self.context) for name, spec in ACTION["outputs"].items()
+        }
+
+
+@pytest.fixture(scope="module")
+def action(tmp_path_factory):
+    """A pull request in a throwaway repo: the base has one clean and one bad line."""
+    workspace = tmp_path_factory.mktemp("workspace")
+    git(workspace, "init", "-q", "-b", "main")
+    (workspace / "data").mkdir()
+    (workspace / "data" / "train.jsonl").write_text(LINE % "a" + LINE % "")
+    git(workspace, "add", ".")
+    git(workspace, "commit", "-qm", "base")
+    base = git(workspace, "rev-parse", "HEAD").strip()
+    (workspace / "data" / "train.jsonl").write_text(LINE % "a" + LINE % "" + LINE % "")
+    git(workspace, "commit", "-qam", "pull request")
+    return ActionRunner(workspace, tmp_path_factory.mktemp("runner")), base
+
+
+def annotated_lines(stdout: str) -> list[int]:
+    return [int(n) for n in re.findall(r"^::(?:error|warning) file=[^,]*,line=(\d+)", stdout, re.M)]
+
+
+@pytest.mark.slow
+def test_pull_request_annotates_changed_lines_and_writes_summary_and_outputs(action):
+    runner, base = action
+    summary = runner.temp / "summary.md"
+    runner.context["github.event.pull_request.base.sha"] = base
+    done = runner.run(
+        {},
+        {
+            "GITHUB_EVENT_NAME": "pull_request",
+            "GITHUB_STEP_SUMMARY": str(summary),
+            "GITHUB_SERVER_URL": "https://github.com",
+            "GITHUB_REPOSITORY": "o/r",
+            "GITHUB_SHA": "f" * 40,
+        },
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert annotated_lines(done.stdout) == [3, 3]
+    assert (
+        "::error file=data/train.jsonl,line=3,endLine=3,col=83,endColumn=84,"
+        "title=missing_content::messages[1].content is empty (assistant)\n" in done.stdout
+    )
+    stats = subprocess.run(
+        [sys.executable, "-m", "tunelint", "stats", "--format", "json", "data/train.jsonl"],
+        cwd=runner.workspace, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    cost = json.loads(stats.stdout)["total"]["cost_usd"]
+    assert runner.outputs() == {"errors": "1", "warnings": "1", "cost-usd": f"{cost:.4f}"}
+    text = summary.read_text()
+    assert f"**Estimated training cost: {money(cost)}**" in text
+    assert "### Training data statistics (tunelint)" in text and "Tokens per example:" in text
+    assert text.startswith("## tunelint\n\nChecked 1 file, 3 lines: 1 error, 1 warning")
+    assert f"(findings on lines changed since {base[:12]} only)" in text
+    assert "| data/train.jsonl | 1 | 1 | `missing_content` 1, `missing_system_message` 1 |" in text
+    assert (
+        f"| [data/train.jsonl:3:83](https://github.com/o/r/blob/{'f' * 40}/data/train.jsonl#L3)"
+        " | error | `missing_content` |" in text
+    )
+
+
+@pytest.mark.slow
+def test_push_checks_every_tracked_file_and_inputs_are_not_shell(action):
+    runner, _ = action
+    runner.context["github.event.pull_request.base.sha"] = ""
+    done = runner.run({"fail-on": "never", "summary": "false"}, {"GITHUB_EVENT_NAME": "push"})
+    assert done.returncode == 0, done.stderr
+    assert annotated_lines(done.stdout) == [1, 2, 2, 3, 3]
+    assert runner.outputs()["errors"] == "2"
+    done = runner.run({"paths": "$(touch pwned) `touch pwned`"}, {"GITHUB_EVENT_NAME": "push"})
+    assert done.returncode == 2
+    assert "::error title=tunelint::$(touch: no such file or directory" in done.stdout
+    assert not (runner.workspace / "pwned").exists()
