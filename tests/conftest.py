@@ -11,7 +11,10 @@ from tunelint.engine import FileResult, check_lines
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent
-SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+SHARED_CORPUS = next(
+    (p / "shared" / "corpus" for p in REPO.parents if (p / "shared" / "corpus").is_dir()),
+    REPO.parent / "shared" / "corpus",
+)  # beside the checkout, or above a worktree folder
 
 
 def chat(*messages: dict, **top_level: Any) -> str:

@@ -36,6 +36,9 @@ SETTINGS: dict[str, Setting] = {
     "profile": Setting(str, "openai", "provider profile whose format facts the rules use"),
     "model": Setting(str, None, "model whose tokenizer, token limit and price apply"),
     "max_tokens_per_example": Setting(int, None, "token limit per example (default: the model's)"),
+    "format": Setting(
+        str, None, "line format to check files as (chat, preference, ...); default: detected"
+    ),
 }
 
 

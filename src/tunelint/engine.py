@@ -16,6 +16,7 @@ from typing import Any
 
 from tunelint.config import Config, RuleSetting, load_config
 from tunelint.diagnostics import Diagnostic, Level, Problem, format_path
+from tunelint.formats import FormatDetector
 from tunelint.positions import locate
 from tunelint.profile import load_profile
 from tunelint.reader import FileNotText, ReaderFinding, Record, read_records
@@ -48,6 +49,7 @@ class _Active:
     levels: dict[str, Level]
     example: list[tuple[ExampleRule, RuleContext]]
     dataset: list[tuple[DatasetRule, RuleContext]]
+    format: str = "chat"
 
     @classmethod
     def build(cls, settings: dict[str, RuleSetting], profile_name: str, fmt: str) -> _Active:
@@ -62,12 +64,12 @@ class _Active:
                 continue
             levels[rule_id] = level
             options = setting.options if setting else rule.default_options()
-            context = RuleContext(options, profile)
+            context = RuleContext(options, profile, fmt)
             if issubclass(rule, ExampleRule):
                 example.append((rule(), context))
             elif issubclass(rule, DatasetRule):
                 dataset.append((rule(), context))
-        return cls(levels, example, dataset)
+        return cls(levels, example, dataset, fmt)
 
 
 class _FileChecker:
@@ -77,12 +79,23 @@ class _FileChecker:
         self.result = FileResult(path)
         self.config = config
         self.observer = observer
+        self.settings = config.rules_for(path if path != "<input>" else None)
+        self.detector = FormatDetector(
+            load_profile(config.settings["profile"]), config.settings.get("format")
+        )
         self.active = _Active.build(
-            config.rules_for(path if path != "<input>" else None),
-            config.settings["profile"],
-            "chat",
+            self.settings, config.settings["profile"], self.detector.format
         )
         self.states = [(rule, ctx, rule.start(ctx)) for rule, ctx in self.active.dataset]
+
+    def _use_format(self, fmt: str) -> None:
+        """Switch to the detected format; dataset rules active in both keep their state."""
+        kept = {rule.id: state for rule, _, state in self.states}
+        self.active = _Active.build(self.settings, self.config.settings["profile"], fmt)
+        self.states = [
+            (rule, ctx, kept[rule.id] if rule.id in kept else rule.start(ctx))
+            for rule, ctx in self.active.dataset
+        ]
 
     def _place(self, record: Record, rule_id: str, problem: Problem) -> None:
         level = self.active.levels.get(rule_id)
@@ -123,10 +136,18 @@ class _FileChecker:
             reason = next(f.rule for f in record.findings if f.rule != "utf8_bom")
             self.result.skipped[reason] += 1
             return
-        self.result.examples += 1
         before = len(self.result.diagnostics)
         value = record.value
-        for rule, ctx in self.active.example:
+        shown = self.detector.observe(value)
+        if self.detector.format != self.active.format:
+            self._use_format(self.detector.format)
+        other_format = shown is not None and shown != self.active.format
+        if other_format:  # reported once per file by the mixed_formats dataset rule
+            self.result.skipped["mixed_formats"] += 1
+        else:
+            self.result.examples += 1
+        example_rules = () if other_format else self.active.example
+        for rule, ctx in example_rules:
             if not (rule.checks_any_value or isinstance(value, dict)):
                 continue
             try:
