@@ -43,6 +43,7 @@ class FormatSpec:
     output_role: str | None = None
     string_keys: tuple[str, ...] = ()
     tools_path: JsonPath | None = None
+    functions_path: JsonPath | None = None
 
     @property
     def message_keys(self) -> frozenset[str]:
@@ -98,7 +99,7 @@ def _role_spec(spec: dict[str, Any]) -> RoleSpec:
 
 
 def _format_spec(name: str, data: dict[str, Any]) -> FormatSpec:
-    tools_path = data.get("tools_path")
+    tools_path, functions_path = data.get("tools_path"), data.get("functions_path")
     return FormatSpec(
         name=name,
         title=data.get("title", name),
@@ -114,6 +115,7 @@ def _format_spec(name: str, data: dict[str, Any]) -> FormatSpec:
         output_role=data.get("output_role"),
         string_keys=tuple(data.get("string_keys", ())),
         tools_path=tuple(tools_path) if tools_path else None,
+        functions_path=tuple(functions_path) if functions_path else None,
     )
 
 
