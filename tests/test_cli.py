@@ -50,9 +50,10 @@ def test_json_format_is_a_list_of_diagnostics():
 
 def test_strict_fails_on_warnings(tmp_path):
     path = tmp_path / "w.jsonl"
-    path.write_text(
-        '{"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]}\n'
+    line = (
+        '{"messages": [{"role": "user", "content": "%d"}, {"role": "assistant", "content": "b"}]}\n'
     )
+    path.write_text("".join(line % number for number in range(10)))
     assert run("check", str(path)).returncode == 0
     assert run("check", "--strict", str(path)).returncode == 1
 
@@ -94,6 +95,8 @@ def test_rule_flag_and_rules_docs():
             "missing_messages_list=off",
             "--rule",
             "message_missing_key=off",
+            "--rule",
+            "too_few_examples=off",
             "examples/broken.jsonl",
         ).returncode
         == 0

@@ -30,6 +30,7 @@ def test_real_tool_calling_corpus_has_no_errors(corpus):
 def test_cookbook_toy_file_gets_its_two_warnings():
     result = check_file(DATA / "cookbook-toy-chat.jsonl")
     assert [(d.line, d.rule) for d in result.diagnostics] == [
+        (1, "too_few_examples"),  # five examples: OpenAI wants ten
         (3, "missing_system_message"),
         (4, "missing_user_message"),
     ]

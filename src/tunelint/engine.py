@@ -83,9 +83,7 @@ class _FileChecker:
         self.detector = FormatDetector(
             load_profile(config.settings["profile"]), config.settings.get("format")
         )
-        self.active = _Active.build(
-            self.settings, config.settings["profile"], self.detector.format
-        )
+        self.active = _Active.build(self.settings, config.settings["profile"], self.detector.format)
         self.states = [(rule, ctx, rule.start(ctx)) for rule, ctx in self.active.dataset]
 
     def _use_format(self, fmt: str) -> None:

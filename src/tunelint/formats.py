@@ -48,9 +48,7 @@ def classify(example: Any, profile: Profile) -> str | None:
 def check_format_name(name: str, profile: Profile) -> str:
     """``name`` if the profile has that format; raises ValueError naming the known ones."""
     if name not in profile.formats:
-        raise ValueError(
-            f"unknown format type {name!r}; choose from {', '.join(profile.formats)}"
-        )
+        raise ValueError(f"unknown format type {name!r}; choose from {', '.join(profile.formats)}")
     return name
 
 

@@ -48,9 +48,7 @@ class InvalidPreferenceOutput(ExampleRule):
             if not isinstance(output, list):
                 yield Problem((key,), f"{key} is {json_type(output)}, not a list with one message")
             elif len(output) != 1:
-                yield Problem(
-                    (key,), f"{key} has {len(output)} messages; it must hold exactly one"
-                )
+                yield Problem((key,), f"{key} has {len(output)} messages; it must hold exactly one")
             elif isinstance(output[0], dict) and role and output[0].get("role") != role:
                 shown = role_of(output[0])
                 what = a_role(shown) if shown else "a message without a valid role"
@@ -86,12 +84,12 @@ class PreferenceInputEndsWithAssistant(ExampleRule):
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         path = ctx.spec.conversation_path
         listed = value_at(example, path) if path else None
-        if isinstance(listed, list) and listed and isinstance(listed[-1], dict):
-            if role_of(listed[-1]) == "assistant":
-                yield Problem(
-                    (*path, len(listed) - 1),
-                    "the input ends with an assistant message; the outputs should follow it",
-                )
+        last = listed[-1] if isinstance(listed, list) and listed else None
+        if isinstance(last, dict) and role_of(last) == "assistant":
+            yield Problem(
+                (*path, len(listed) - 1),
+                "the input ends with an assistant message; the outputs should follow it",
+            )
 
 
 class IdenticalPreferenceOutputs(ExampleRule):
@@ -121,4 +119,6 @@ class IdenticalPreferenceOutputs(ExampleRule):
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         outputs = [example.get(key) for key in ctx.spec.outputs]
         if len(outputs) == 2 and outputs[0] is not None and outputs[0] == outputs[1]:
-            yield Problem((ctx.spec.outputs[1],), "preferred and non-preferred outputs are identical")
+            yield Problem(
+                (ctx.spec.outputs[1],), "preferred and non-preferred outputs are identical"
+            )

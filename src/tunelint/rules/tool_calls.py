@@ -12,7 +12,6 @@ from tunelint.rules._chat import format_messages, json_type, message_lists, role
 from tunelint.rules._tools import (
     called_functions,
     declared_functions,
-    tool_calls,
     tool_definitions,
     tool_turns,
 )
@@ -69,7 +68,7 @@ def _check_call(path: JsonPath, call: Any) -> Iterator[Problem]:
         if key not in call:
             yield Problem(path, f"{where} has no '{key}'")
         elif key == "type" and value != expected:
-            yield Problem((*path, key), f"{where}.type is {json.dumps(value)}, not \"function\"")
+            yield Problem((*path, key), f'{where}.type is {json.dumps(value)}, not "function"')
         elif key == "id" and (not isinstance(value, str) or not value):
             yield Problem((*path, key), f"{where}.id is {json_type(value)}, not a non-empty string")
         elif key == "function" and not isinstance(value, dict):
@@ -226,9 +225,7 @@ class UnansweredToolCall(ExampleRule):
 
 def _declared_names(example: dict, spec: Any) -> set[str] | None:
     """Names of the declared functions, or None when the example declares none."""
-    definitions = [
-        declared_functions(item, path) for path, item in tool_definitions(example, spec)
-    ]
+    definitions = [declared_functions(item, path) for path, item in tool_definitions(example, spec)]
     if not definitions:
         return None
     return {f["name"] for _, f in filter(None, definitions) if isinstance(f.get("name"), str)}
@@ -306,9 +303,7 @@ class InvalidToolName(ExampleRule):
         for path, function in filter(None, functions):
             name = function.get("name")
             if isinstance(name, str) and not re.fullmatch(pattern, name):
-                yield Problem(
-                    (*path, "name"), f"function name '{name}' does not match {pattern}"
-                )
+                yield Problem((*path, "name"), f"function name '{name}' does not match {pattern}")
 
 
 class InvalidToolDefinition(ExampleRule):
@@ -350,10 +345,12 @@ class InvalidToolDefinition(ExampleRule):
             found = declared_functions(item, path)
             where = format_path(path)
             if found is None:
-                yield Problem(path, f"{where} is not a function tool ({{type: function, function}})")
+                yield Problem(
+                    path, f"{where} is not a function tool ({{type: function, function}})"
+                )
                 continue
             if isinstance(item, dict) and "function" in item and item.get("type") != "function":
-                yield Problem(path, f"{where}.type is not \"function\"")
+                yield Problem(path, f'{where}.type is not "function"')
             function_path, function = found
             if not isinstance(function.get("name"), str):
                 yield Problem(function_path, f"{format_path(function_path)} has no string 'name'")

@@ -39,7 +39,9 @@ class InvalidWeight(ExampleRule):
                 continue
             weight = message["weight"]
             if isinstance(weight, bool) or weight not in (0, 1):
-                shown = json_type(weight) if isinstance(weight, bool | str | list | dict) else weight
+                shown = (
+                    json_type(weight) if isinstance(weight, bool | str | list | dict) else weight
+                )
                 yield Problem((*path, "weight"), f"weight is {shown}; it must be 0 or 1")
 
 
