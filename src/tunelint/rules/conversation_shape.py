@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tunelint.diagnostics import JsonPath, Level, Problem, format_path
-from tunelint.rules._chat import format_messages, message_lists, role_of, value_at
+from tunelint.rules._chat import format_messages, role_of, value_at
 from tunelint.rules.base import ExampleRule, RuleContext
 
 _FORMATS = ("chat", "preference", "reinforcement")
@@ -27,8 +27,9 @@ def message_texts(example: dict, spec: object) -> Iterator[tuple[JsonPath, str, 
 class ConsecutiveSameRole(ExampleRule):
     """
     ## What it does
-    Reports a message with the same role as the message before it (two user messages in a
-    row). Consecutive tool messages are fine: they answer parallel tool calls.
+    Reports a message of the conversation (a preference example's input) with the same role
+    as the message before it (two user messages in a row). Consecutive tool messages are
+    fine: they answer parallel tool calls.
 
     ## Why is this bad?
     Conversations alternate; two turns of one speaker in a row are usually a merge or
@@ -52,15 +53,16 @@ class ConsecutiveSameRole(ExampleRule):
     formats = _FORMATS
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
-        for path, listed in message_lists(example, ctx.spec):
-            roles = [role_of(m) if isinstance(m, dict) else None for m in listed]
-            for index in range(1, len(roles)):
-                role = roles[index]
-                if role is not None and role != "tool" and role == roles[index - 1]:
-                    yield Problem(
-                        (*path, index, "role"),
-                        f"{format_path((*path, index))} is a second {role} message in a row",
-                    )
+        path = ctx.spec.conversation_path
+        listed = value_at(example, path) if path else None
+        roles = [role_of(m) if isinstance(m, dict) else None for m in listed or ()]
+        for index in range(1, len(roles) if isinstance(listed, list) else 0):
+            role = roles[index]
+            if role is not None and role != "tool" and role == roles[index - 1]:
+                yield Problem(
+                    (*path, index, "role"),
+                    f"{format_path((*path, index))} is a second {role} message in a row",
+                )
 
 
 class WhitespaceOnlyContent(ExampleRule):
