@@ -34,3 +34,9 @@ def test_cookbook_toy_file_gets_its_two_warnings():
         (3, "missing_system_message"),
         (4, "missing_user_message"),
     ]
+
+
+def test_real_preference_corpus_is_detected_and_has_no_findings(corpus):
+    result = check_file(corpus / "msft-orca-dpo-validation.jsonl")
+    assert result.examples == 284
+    assert result.diagnostics == []

@@ -183,7 +183,8 @@ def run_rules(args: argparse.Namespace, out: TextIO) -> int:
     if args.rule_id is None:
         width = max(map(len, rules))
         for rule_id, rule in rules.items():
-            out.write(f"{rule_id:<{width}}  {rule.level!s:<7}  {rule.summary}\n")
+            formats = ",".join(rule.formats).replace("*", "all")
+            out.write(f"{rule_id:<{width}}  {rule.level!s:<7}  {formats:<26}  {rule.summary}\n")
         return EXIT_OK
     rule = rules.get(args.rule_id)
     if rule is None:
