@@ -120,3 +120,18 @@ def test_glob_and_directory_without_jsonl(tmp_path):
     done = run("check", str(tmp_path / "empty"))
     assert done.returncode == 2 and "holds no .jsonl file" in done.stderr
     assert run("check", "examples/*.jsonl").stdout.splitlines()[-1].startswith("Checked 2 files")
+
+
+def test_validation_flag_and_format_type(tmp_path):
+    line = (
+        '{"messages": [{"role": "user", "content": "%d"}, {"role": "assistant", "content": "b"}]}\n'
+    )
+    (tmp_path / "train.jsonl").write_text("".join(line % n for n in range(10)))
+    (tmp_path / "valid.jsonl").write_text(line % 3)
+    done = run("check", "train.jsonl", "--validation", "valid.jsonl", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "valid.jsonl:1:1: warning train_validation_overlap" in done.stdout
+    done = run("check", "train.jsonl", "--format-type", "preference", cwd=tmp_path)
+    assert done.returncode == 1 and "fine-tune-chat format" in done.stdout
+    done = run("check", "train.jsonl", "--format-type", "dpo", cwd=tmp_path)
+    assert done.returncode == 2 and "unknown format type 'dpo'" in done.stderr
