@@ -8,12 +8,15 @@ from typing import Any
 
 import pytest
 
-from tunelint.config import config_from_dict
+from tunelint.config import Config, config_from_dict
 from tunelint.engine import FileResult, check_lines
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent
-SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+SHARED_CORPUS = next(
+    (p / "shared" / "corpus" for p in REPO.parents if (p / "shared" / "corpus").is_dir()),
+    REPO.parent / "shared" / "corpus",
+)  # beside the checkout, or above a worktree folder
 
 
 def chat(*messages: dict, **top_level: Any) -> str:
@@ -33,8 +36,16 @@ def system(text: str = "Be brief.") -> dict:
     return {"role": "system", "content": text}
 
 
+def small_file_config(config: dict | None = None) -> Config:
+    """A config for test inputs of a few lines, often the same one twice: the file-size and
+    duplicate rules are off unless ``config`` sets them."""
+    config = config or {}
+    rules = {"too_few_examples": "off", "duplicate_example": "off", **(config.get("rules") or {})}
+    return config_from_dict({**config, "rules": rules})
+
+
 def lint(*lines: str | bytes, config: dict | None = None) -> FileResult:
-    return check_lines(lines, config_from_dict(config or {}))
+    return check_lines(lines, small_file_config(config))
 
 
 def found(*lines: str | bytes, rule: str, config: dict | None = None) -> list[tuple]:

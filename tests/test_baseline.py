@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from conftest import assistant, chat, system, user
+from conftest import assistant, chat, small_file_config, system, user
 from tunelint.baseline import Baseline, BaselineError, build, complete_hashes
 from tunelint.diagnostics import Diagnostic, Level
 from tunelint.engine import FileResult, check_file
@@ -22,13 +22,13 @@ def write(path, *lines):
 
 def baseline_of(data, tmp_path):
     target = tmp_path / "tunelint-baseline.json"
-    text, _ = build([check_file(data)], target)
+    text, _ = build([check_file(data, small_file_config())], target)
     target.write_text(text)
     return Baseline.load(target)
 
 
 def rules_left(data, baseline):
-    result = check_file(data)
+    result = check_file(data, small_file_config())
     baseline.match(result)
     return [(d.line, d.rule) for d in result.diagnostics]
 
@@ -69,9 +69,9 @@ def test_file_is_sorted_stable_and_relative(tmp_path):
     (tmp_path / "sub").mkdir()
     data = write(tmp_path / "sub" / "d.jsonl", HUMAN, EMPTY)
     target = tmp_path / "b.json"
-    first, count = build([check_file(data)], target)
+    first, count = build([check_file(data, small_file_config())], target)
     assert count == 2
-    assert first == build([check_file(data)], target)[0]
+    assert first == build([check_file(data, small_file_config())], target)[0]
     loaded = json.loads(first)
     assert [f["rule"] for f in loaded["findings"]] == ["missing_content", "unrecognized_role"]
     assert {f["file"] for f in loaded["findings"]} == {"sub/d.jsonl"}
@@ -81,8 +81,14 @@ def test_file_is_sorted_stable_and_relative(tmp_path):
 def test_entries_of_files_not_checked_are_kept(tmp_path):
     one, two = write(tmp_path / "1.jsonl", EMPTY), write(tmp_path / "2.jsonl", HUMAN)
     target = tmp_path / "b.json"
-    target.write_text(build([check_file(one), check_file(two)], target)[0])
-    text, count = build([check_file(write(one, GOOD))], target, Baseline.load(target))
+    target.write_text(
+        build([check_file(one, small_file_config()), check_file(two, small_file_config())], target)[
+            0
+        ]
+    )
+    text, count = build(
+        [check_file(write(one, GOOD), small_file_config())], target, Baseline.load(target)
+    )
     assert count == 1 and "2.jsonl" in text and "1.jsonl" not in text
 
 

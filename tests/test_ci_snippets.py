@@ -53,7 +53,7 @@ def test_gitlab_snippet_writes_a_code_quality_report(tmp_path):
     run_commands(job["script"], tmp_path)
     report = json.loads((tmp_path / job["artifacts"]["reports"]["codequality"]).read_text())
     assert {"description", "check_name", "fingerprint", "severity", "location"} == set(report[0])
-    assert report[0]["location"] == {"path": "data/broken.jsonl", "lines": {"begin": 2}}
+    assert report[0]["location"] == {"path": "data/broken.jsonl", "lines": {"begin": 1}}
 
 
 @pytest.mark.slow
@@ -65,4 +65,4 @@ def test_code_scanning_snippet_writes_the_sarif_it_uploads(tmp_path):
     upload = next(step for step in steps if "upload-sarif" in step.get("uses", ""))
     log = json.loads((tmp_path / upload["with"]["sarif_file"]).read_text())
     jsonschema.validate(log, CODE_SCANNING_SUBSET)
-    assert len(log["runs"][0]["results"]) == 11
+    assert len(log["runs"][0]["results"]) == 12

@@ -51,9 +51,10 @@ def test_json_format_is_a_list_of_diagnostics():
 
 def test_strict_fails_on_warnings(tmp_path):
     path = tmp_path / "w.jsonl"
-    path.write_text(
-        '{"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]}\n'
+    line = (
+        '{"messages": [{"role": "user", "content": "%d"}, {"role": "assistant", "content": "b"}]}\n'
     )
+    path.write_text("".join(line % number for number in range(10)))
     assert run("check", str(path)).returncode == 0
     assert run("check", "--strict", str(path)).returncode == 1
 
@@ -95,6 +96,8 @@ def test_rule_flag_and_rules_docs():
             "missing_messages_list=off",
             "--rule",
             "message_missing_key=off",
+            "--rule",
+            "too_few_examples=off",
             "examples/broken.jsonl",
         ).returncode
         == 0
@@ -126,7 +129,7 @@ def test_baseline_cycle_show_suppressed_and_unused(tmp_path):
         "baseline: tunelint-baseline.json\nper-file-ignores:\n  'd.jsonl': [blank_line]\n"
     )
     done = run("check", "d.jsonl", "--write-baseline", cwd=tmp_path)
-    assert done.returncode == 0 and "wrote 11 findings to baseline" in done.stderr
+    assert done.returncode == 0 and "wrote 12 findings to baseline" in done.stderr
     done = run("check", "d.jsonl", "--show-suppressed", cwd=tmp_path)
     assert done.returncode == 0, done.stdout
     assert ".tunelint.yaml:3:1: warning unused_suppression" in done.stdout
@@ -137,3 +140,18 @@ def test_baseline_cycle_show_suppressed_and_unused(tmp_path):
     assert done.returncode == 0
     assert "1 baseline entry no longer matches; run --write-baseline to prune" in done.stderr
     assert run("check", "d.jsonl", "--baseline", "nope.json", cwd=tmp_path).returncode == 2
+
+
+def test_validation_flag_and_format_type(tmp_path):
+    line = (
+        '{"messages": [{"role": "user", "content": "%d"}, {"role": "assistant", "content": "b"}]}\n'
+    )
+    (tmp_path / "train.jsonl").write_text("".join(line % n for n in range(10)))
+    (tmp_path / "valid.jsonl").write_text(line % 3)
+    done = run("check", "train.jsonl", "--validation", "valid.jsonl", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "valid.jsonl:1:1: warning train_validation_overlap" in done.stdout
+    done = run("check", "train.jsonl", "--format-type", "preference", cwd=tmp_path)
+    assert done.returncode == 1 and "fine-tune-chat format" in done.stdout
+    done = run("check", "train.jsonl", "--format-type", "dpo", cwd=tmp_path)
+    assert done.returncode == 2 and "unknown format type 'dpo'" in done.stderr

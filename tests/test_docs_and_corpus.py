@@ -30,6 +30,13 @@ def test_real_tool_calling_corpus_has_no_errors(corpus):
 def test_cookbook_toy_file_gets_its_two_warnings():
     result = check_file(DATA / "cookbook-toy-chat.jsonl")
     assert [(d.line, d.rule) for d in result.diagnostics] == [
+        (1, "too_few_examples"),  # five examples: OpenAI wants ten
         (3, "missing_system_message"),
         (4, "missing_user_message"),
     ]
+
+
+def test_real_preference_corpus_is_detected_and_has_no_findings(corpus):
+    result = check_file(corpus / "msft-orca-dpo-validation.jsonl")
+    assert result.examples == 284
+    assert result.diagnostics == []

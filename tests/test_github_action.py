@@ -119,6 +119,10 @@ def action(tmp_path_factory):
     workspace = tmp_path_factory.mktemp("workspace")
     git(workspace, "init", "-q", "-b", "main")
     (workspace / "data").mkdir()
+    # A three-line file: the example-count and duplicate rules would only add noise here.
+    (workspace / ".tunelint.yaml").write_text(
+        "rules:\n  too_few_examples: off\n  duplicate_example: off\n"
+    )
     (workspace / "data" / "train.jsonl").write_text(LINE % "a" + LINE % "")
     git(workspace, "add", ".")
     git(workspace, "commit", "-qm", "base")

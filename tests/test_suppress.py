@@ -2,8 +2,8 @@
 
 import pytest
 
-from conftest import assistant, chat, user
-from tunelint.config import ConfigError, config_from_dict, load_config
+from conftest import assistant, chat, small_file_config, user
+from tunelint.config import ConfigError, load_config
 from tunelint.engine import check_file
 from tunelint.fingerprint import example_hash
 from tunelint.suppress import Filter
@@ -34,7 +34,7 @@ def run(path, config):
 
 
 def test_per_file_ignores_silences_rules_in_matching_files(data):
-    config = config_from_dict(
+    config = small_file_config(
         {"per-file-ignores": {"legacy/*.jsonl": ["missing_system_message", "blank_line"]}}
     )
     kept, suppressed, unused = run(data, config)
@@ -48,7 +48,7 @@ def test_per_file_ignores_silences_rules_in_matching_files(data):
 def test_ignore_examples_by_hash_and_by_line(data):
     import json
 
-    config = config_from_dict(
+    config = small_file_config(
         {
             "ignore-examples": {
                 "missing_content": [
@@ -69,7 +69,7 @@ def test_ignore_examples_by_hash_and_by_line(data):
 
 
 def test_unused_suppression_can_be_turned_off(data):
-    config = config_from_dict(
+    config = small_file_config(
         {
             "per-file-ignores": {"legacy/*": ["invalid_json"]},
             "rules": {"unused_suppression": "off"},
@@ -79,7 +79,7 @@ def test_unused_suppression_can_be_turned_off(data):
 
 
 def test_suppressions_for_files_not_checked_are_not_unused(data):
-    config = config_from_dict({"per-file-ignores": {"other/*.jsonl": ["invalid_json"]}})
+    config = small_file_config({"per-file-ignores": {"other/*.jsonl": ["invalid_json"]}})
     assert run(data, config)[2] == []
 
 

@@ -78,6 +78,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="REV",
         help="report only findings on lines added or changed since git revision REV",
     )
+    check.add_argument(
+        "--format-type",
+        metavar="FORMAT",
+        help="check files as this line format (chat, preference, completion, reinforcement);"
+        " default: detected per file",
+    )
+    check.add_argument(
+        "--validation",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a validation file: checked too, and its examples that are also in the"
+        " training files reported; repeatable",
+    )
     _common_options(check)
 
     rules = commands.add_parser("rules", help="list the rules, or document one")
@@ -122,6 +136,20 @@ def _load_config(args: argparse.Namespace):
         return load_config(args.config).with_rule_levels(args.rule)
     except ConfigError as error:
         raise UsageError(str(error)) from None
+
+
+def _set_format_type(config, format_type: str | None) -> None:
+    """Apply ``--format-type`` and check the format (from it or the config) exists."""
+    from tunelint.formats import check_format_name
+    from tunelint.profile import load_profile
+
+    if format_type is not None:
+        config.settings["format"] = format_type
+    if config.settings.get("format") is not None:
+        try:
+            check_format_name(config.settings["format"], load_profile(config.settings["profile"]))
+        except (KeyError, ValueError) as error:
+            raise UsageError(error.args[0]) from None
 
 
 def _print_config(config, out: TextIO) -> None:
@@ -184,6 +212,7 @@ def _changed_lines(base: str | None):
 
 def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from tunelint.engine import check_file
+    from tunelint.leakage import TrainingIndex
     from tunelint.paths import expand, readable_file_error
     from tunelint.report import get_formatter
 
@@ -192,6 +221,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except KeyError as error:
         raise UsageError(error.args[0]) from None
     config = _load_config(args)
+    _set_format_type(config, args.format_type)
     if args.show_config:
         _print_config(config, out)
         return EXIT_OK
@@ -209,9 +239,17 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     formatter.begin()
     results = []
     unreadable = bool(expansion.errors)
-    for path in expansion.files:
+    training = TrainingIndex() if args.validation else None
+    jobs = [(path, False) for path in expansion.files]
+    jobs += [(path, True) for path in args.validation]
+    for path, is_validation in jobs:
         try:
-            result = check_file(path, config)
+            if training is None:
+                result = check_file(path, config)
+            elif is_validation:
+                result = training.check_validation(path, config)
+            else:
+                result = check_file(path, config, training.observer(str(path)))
         except OSError as error:
             err.write(f"tunelint: {path}: {readable_file_error(path) or error.strerror or error}\n")
             unreadable = True
@@ -328,7 +366,8 @@ def run_rules(args: argparse.Namespace, out: TextIO) -> int:
     if args.rule_id is None:
         width = max(map(len, rules))
         for rule_id, rule in rules.items():
-            out.write(f"{rule_id:<{width}}  {rule.level!s:<7}  {rule.summary}\n")
+            formats = ",".join(rule.formats).replace("*", "all")
+            out.write(f"{rule_id:<{width}}  {rule.level!s:<7}  {formats:<26}  {rule.summary}\n")
         return EXIT_OK
     rule = rules.get(args.rule_id)
     if rule is None:

@@ -40,6 +40,9 @@ SETTINGS: dict[str, Setting] = {
     "epochs": Setting(
         (int, dict), None, "stats: epochs to estimate, or the default-epochs heuristic's constants"
     ),
+    "format": Setting(
+        str, None, "line format to check files as (chat, preference, ...); default: detected"
+    ),
 }
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from tunelint.config import Config, RuleSetting, load_config
 from tunelint.diagnostics import Diagnostic, Level, Problem, format_path
 from tunelint.fingerprint import example_hash, text_hash
+from tunelint.formats import FormatDetector
 from tunelint.positions import locate
 from tunelint.profile import load_profile
 from tunelint.reader import FileNotText, ReaderFinding, Record, read_records
@@ -51,6 +52,7 @@ class _Active:
     levels: dict[str, Level]
     example: list[tuple[ExampleRule, RuleContext]]
     dataset: list[tuple[DatasetRule, RuleContext]]
+    format: str = "chat"
 
     @classmethod
     def build(
@@ -58,7 +60,7 @@ class _Active:
         settings: dict[str, RuleSetting],
         profile_name: str,
         fmt: str,
-        top_level: dict[str, Any] | None = None,
+        top_level: dict[str, Any],
     ) -> _Active:
         profile = load_profile(profile_name)
         levels: dict[str, Level] = {}
@@ -71,12 +73,12 @@ class _Active:
                 continue
             levels[rule_id] = level
             options = setting.options if setting else rule.default_options()
-            context = RuleContext(options, profile, top_level or {})
+            context = RuleContext(options, profile, fmt, top_level)
             if issubclass(rule, ExampleRule):
                 example.append((rule(), context))
             elif issubclass(rule, DatasetRule):
                 dataset.append((rule(), context))
-        return cls(levels, example, dataset)
+        return cls(levels, example, dataset, fmt)
 
 
 class _FileChecker:
@@ -86,13 +88,26 @@ class _FileChecker:
         self.result = FileResult(path)
         self.config = config
         self.observer = observer
-        self.active = _Active.build(
-            config.rules_for(path if path != "<input>" else None),
-            config.settings["profile"],
-            "chat",
-            config.settings,
+        self.settings = config.rules_for(path if path != "<input>" else None)
+        self.detector = FormatDetector(
+            load_profile(config.settings["profile"]), config.settings.get("format")
         )
+        self.active = self._build(self.detector.format)
         self.states = [(rule, ctx, rule.start(ctx)) for rule, ctx in self.active.dataset]
+
+    def _build(self, fmt: str) -> _Active:
+        return _Active.build(
+            self.settings, self.config.settings["profile"], fmt, self.config.settings
+        )
+
+    def _use_format(self, fmt: str) -> None:
+        """Switch to the detected format; dataset rules active in both keep their state."""
+        kept = {rule.id: state for rule, _, state in self.states}
+        self.active = self._build(fmt)
+        self.states = [
+            (rule, ctx, kept[rule.id] if rule.id in kept else rule.start(ctx))
+            for rule, ctx in self.active.dataset
+        ]
 
     def _place(self, record: Record, rule_id: str, problem: Problem) -> None:
         level = self.active.levels.get(rule_id)
@@ -144,10 +159,18 @@ class _FileChecker:
             self.result.skipped[reason] += 1
             self._remember_hash(record, first)
             return
-        self.result.examples += 1
         before = len(self.result.diagnostics)
         value = record.value
-        for rule, ctx in self.active.example:
+        shown = self.detector.observe(value)
+        if self.detector.format != self.active.format:
+            self._use_format(self.detector.format)
+        other_format = shown is not None and shown != self.active.format
+        if other_format:  # reported once per file by the mixed_formats dataset rule
+            self.result.skipped["mixed_formats"] += 1
+        else:
+            self.result.examples += 1
+        example_rules = () if other_format else self.active.example
+        for rule, ctx in example_rules:
             if not (rule.checks_any_value or isinstance(value, dict)):
                 continue
             try:

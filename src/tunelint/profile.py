@@ -11,6 +11,8 @@ import yaml
 
 DEFAULT_PROFILE = "openai"
 
+JsonPath = tuple[str | int, ...]
+
 
 @dataclass(frozen=True)
 class RoleSpec:
@@ -24,13 +26,45 @@ class RoleSpec:
 
 
 @dataclass(frozen=True)
-class ChatSpec:
+class FormatSpec:
+    """One line format: how to recognize it, its keys, and where its messages live."""
+
+    name: str
+    title: str
+    service_name: str
     top_level_keys: tuple[str, ...]
     roles: dict[str, RoleSpec] = field(default_factory=dict)
+    detect_keys: tuple[str, ...] = ()
+    detect_roles: tuple[str, ...] = ()
+    extra_keys: bool = False
+    object_keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    message_lists: tuple[JsonPath, ...] = ()
+    outputs: tuple[str, ...] = ()
+    output_role: str | None = None
+    string_keys: tuple[str, ...] = ()
+    tools_path: JsonPath | None = None
+    functions_path: JsonPath | None = None
 
     @property
     def message_keys(self) -> frozenset[str]:
         return frozenset().union(*(spec.keys for spec in self.roles.values()))
+
+    @property
+    def conversation_path(self) -> JsonPath | None:
+        """Where the conversation's messages are (the first message list), if any."""
+        return self.message_lists[0] if self.message_lists else None
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Numbers and patterns the service enforces; ``None`` where a provider has no such rule."""
+
+    min_examples: int | None = None
+    max_images_per_example: int | None = None
+    max_image_bytes: int | None = None
+    image_url_schemes: tuple[str, ...] = ()
+    image_data_types: tuple[str, ...] = ()
+    name_pattern: str | None = None
 
 
 @dataclass(frozen=True)
@@ -38,13 +72,51 @@ class Profile:
     name: str
     title: str
     checked: str
-    chat: ChatSpec
+    formats: dict[str, FormatSpec]
+    default_format: str
+    limits: Limits
     raw: dict[str, Any]
+
+    @property
+    def chat(self) -> FormatSpec:
+        """The supervised chat format (the core's rules and other callers read it)."""
+        return self.formats["chat"]
 
 
 def available_profiles() -> list[str]:
     folder = resources.files("tunelint.profiles")
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def _role_spec(spec: dict[str, Any]) -> RoleSpec:
+    return RoleSpec(
+        keys=frozenset(spec["keys"]),
+        required=tuple(spec.get("required", ())),
+        content=spec.get("content", "required"),
+        content_unless=tuple(spec.get("content_unless", ())),
+        content_parts=tuple(spec.get("content_parts", ())),
+    )
+
+
+def _format_spec(name: str, data: dict[str, Any]) -> FormatSpec:
+    tools_path, functions_path = data.get("tools_path"), data.get("functions_path")
+    return FormatSpec(
+        name=name,
+        title=data.get("title", name),
+        service_name=data.get("service_name", name),
+        top_level_keys=tuple(data["top_level_keys"]),
+        roles={role: _role_spec(spec) for role, spec in data.get("roles", {}).items()},
+        detect_keys=tuple(data.get("detect_keys", ())),
+        detect_roles=tuple(data.get("detect_roles", ())),
+        extra_keys=bool(data.get("extra_keys", False)),
+        object_keys={key: tuple(keys) for key, keys in data.get("object_keys", {}).items()},
+        message_lists=tuple(tuple(path) for path in data.get("message_lists", ())),
+        outputs=tuple(data.get("outputs", ())),
+        output_role=data.get("output_role"),
+        string_keys=tuple(data.get("string_keys", ())),
+        tools_path=tuple(tools_path) if tools_path else None,
+        functions_path=tuple(functions_path) if functions_path else None,
+    )
 
 
 @functools.cache
@@ -54,21 +126,20 @@ def load_profile(name: str = DEFAULT_PROFILE) -> Profile:
         raise KeyError(f"unknown profile {name!r}; known: {', '.join(available_profiles())}")
     text = resources.files("tunelint.profiles").joinpath(f"{name}.yaml").read_text("utf-8")
     raw = yaml.safe_load(text)
-    chat = raw["formats"]["chat"]
-    roles = {
-        role: RoleSpec(
-            keys=frozenset(spec["keys"]),
-            required=tuple(spec.get("required", ())),
-            content=spec.get("content", "required"),
-            content_unless=tuple(spec.get("content_unless", ())),
-            content_parts=tuple(spec.get("content_parts", ())),
-        )
-        for role, spec in chat["roles"].items()
-    }
+    limits = raw.get("limits", {})
     return Profile(
         name=raw["name"],
         title=raw["title"],
         checked=str(raw["checked"]),
-        chat=ChatSpec(tuple(chat["top_level_keys"]), roles),
+        formats={fmt: _format_spec(fmt, data) for fmt, data in raw["formats"].items()},
+        default_format=raw.get("default_format", "chat"),
+        limits=Limits(
+            min_examples=limits.get("min_examples"),
+            max_images_per_example=limits.get("max_images_per_example"),
+            max_image_bytes=limits.get("max_image_bytes"),
+            image_url_schemes=tuple(limits.get("image_url_schemes", ())),
+            image_data_types=tuple(limits.get("image_data_types", ())),
+            name_pattern=limits.get("name_pattern"),
+        ),
         raw=raw,
     )

@@ -3,7 +3,7 @@
 import io
 import json
 
-from conftest import DATA
+from conftest import DATA, small_file_config
 from tunelint.diagnostics import Diagnostic, Level
 from tunelint.engine import FileResult, check_file
 from tunelint.report.gitlab_format import Formatter, code_quality_issues
@@ -20,7 +20,7 @@ def render(results) -> list[dict]:
 
 
 def test_issue_fields():
-    result = check_file(DATA / "cookbook-toy-chat.jsonl")
+    result = check_file(DATA / "cookbook-toy-chat.jsonl", small_file_config())
     issues = render([result])
     assert issues[0] == {
         "description": "example has no system message [messages]",

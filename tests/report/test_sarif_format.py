@@ -7,7 +7,7 @@ import json
 import jsonschema
 import pytest
 
-from conftest import DATA, REPO
+from conftest import DATA, REPO, small_file_config
 from tunelint.engine import check_file
 from tunelint.report.sarif_format import Formatter, artifact_uri
 from tunelint.rules import all_rules
@@ -24,7 +24,10 @@ scanning"), as a schema, so the shape is checked even without the official schem
 def log(monkeypatch) -> dict:
     monkeypatch.chdir(REPO)
     out = io.StringIO()
-    results = [check_file("examples/broken.jsonl"), check_file("examples/clean.jsonl")]
+    results = [
+        check_file("examples/broken.jsonl", small_file_config()),
+        check_file("examples/clean.jsonl", small_file_config()),
+    ]
     Formatter(out).end(results)
     return json.loads(out.getvalue())
 

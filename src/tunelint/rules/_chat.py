@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from tunelint.diagnostics import JsonPath
+
 _TYPE_NAMES = {
     dict: "an object",
     list: "a list",
@@ -21,20 +23,6 @@ def json_type(value: Any) -> str:
     return _TYPE_NAMES.get(type(value), type(value).__name__)
 
 
-def messages(example: dict) -> Iterator[tuple[int, dict]]:
-    """(index, message) for every message that is an object; nothing if messages is no list."""
-    listed = example.get("messages")
-    if isinstance(listed, list):
-        for index, message in enumerate(listed):
-            if isinstance(message, dict):
-                yield index, message
-
-
-def roles(example: dict) -> set[str]:
-    """The string roles present in an example's messages."""
-    return {m["role"] for _, m in messages(example) if isinstance(m.get("role"), str)}
-
-
 def quoted_list(names: Any) -> str:
     return ", ".join(str(name) for name in names)
 
@@ -42,3 +30,42 @@ def quoted_list(names: Any) -> str:
 def a_role(role: str) -> str:
     """'a user message' / 'an assistant message'."""
     return f"{'an' if role[:1] in 'aeiou' else 'a'} {role} message"
+
+
+def value_at(example: Any, path: JsonPath) -> Any:
+    """The value at ``path`` inside ``example``, or None when any step is missing."""
+    for part in path:
+        if isinstance(part, int):
+            if not isinstance(example, list) or part >= len(example):
+                return None
+        elif not isinstance(example, dict):
+            return None
+        example = example[part] if isinstance(part, int) else example.get(part)
+    return example
+
+
+def message_lists(example: dict, spec: Any) -> Iterator[tuple[JsonPath, list]]:
+    """(path, list) of every message list the format has that is a list in this example."""
+    for path in spec.message_lists:
+        listed = value_at(example, path)
+        if isinstance(listed, list):
+            yield path, listed
+
+
+def format_messages(example: dict, spec: Any) -> Iterator[tuple[JsonPath, dict]]:
+    """(path, message) of every message object in every message list of the format."""
+    for path, listed in message_lists(example, spec):
+        for index, message in enumerate(listed):
+            if isinstance(message, dict):
+                yield (*path, index), message
+
+
+def conversation(example: dict, spec: Any) -> list[dict]:
+    """The message objects of the format's conversation (chat: messages; DPO: input.messages)."""
+    listed = value_at(example, spec.conversation_path) if spec.conversation_path else None
+    return [m for m in listed if isinstance(m, dict)] if isinstance(listed, list) else []
+
+
+def role_of(message: dict) -> str | None:
+    role = message.get("role")
+    return role if isinstance(role, str) else None

@@ -40,7 +40,13 @@ class RuleContext:
 
     options: Mapping[str, Any]
     profile: Any  # tunelint.profile.Profile; typed loosely to keep rules import-light
+    format: str = "chat"  # the line format the file is checked as
     settings: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def spec(self) -> Any:
+        """The active format's spec (a tunelint.profile.FormatSpec)."""
+        return self.profile.formats[self.format]
 
 
 class Rule:

@@ -1,8 +1,8 @@
 from collections.abc import Iterator
 from typing import Any
 
-from tunelint.diagnostics import Level, Problem
-from tunelint.rules._chat import json_type
+from tunelint.diagnostics import Level, Problem, format_path
+from tunelint.rules._chat import json_type, message_lists
 from tunelint.rules.base import ExampleRule, RuleContext
 
 
@@ -10,7 +10,8 @@ class DataType(ExampleRule):
     """
     ## What it does
     Reports a line whose JSON value is not an object (a list, a string, a number, null), and
-    a message inside `messages` that is not an object.
+    a message inside `messages` (or another message list of the format, such as a preference
+    example's `input.messages`) that is not an object.
 
     ## Why is this bad?
     Every line must be one example, a JSON object: "Expected file to have JSONL format, where
@@ -30,6 +31,7 @@ class DataType(ExampleRule):
     id = "data_type"
     level = Level.ERROR
     summary = "The line, or a message, is not a JSON object."
+    formats = ("*",)
     checks_any_value = True
 
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
@@ -37,11 +39,8 @@ class DataType(ExampleRule):
             hint = "; JSONL wants one example per line" if isinstance(example, list) else ""
             yield Problem((), f"line is {json_type(example)}, not a JSON object{hint}")
             return
-        listed = example.get("messages")
-        if isinstance(listed, list):
+        for path, listed in message_lists(example, ctx.spec):
             for index, message in enumerate(listed):
                 if not isinstance(message, dict):
-                    yield Problem(
-                        ("messages", index),
-                        f"messages[{index}] is {json_type(message)}, not an object",
-                    )
+                    where = format_path((*path, index))
+                    yield Problem((*path, index), f"{where} is {json_type(message)}, not an object")

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
-from tunelint.diagnostics import Level, Problem
-from tunelint.rules._chat import a_role, messages
+from tunelint.diagnostics import Level, Problem, format_path
+from tunelint.rules._chat import a_role, format_messages
 from tunelint.rules.base import ExampleRule, RuleContext
 
 
@@ -31,15 +31,16 @@ class MessageMissingKey(ExampleRule):
     id = "message_missing_key"
     level = Level.ERROR
     summary = "A message lacks `role`, or a key its role requires."
+    formats = ("chat", "preference", "reinforcement")
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
-        for index, message in messages(example):
-            path = ("messages", index)
+        for path, message in format_messages(example, ctx.spec):
+            where = format_path(path)
             if "role" not in message:
-                yield Problem(path, f"messages[{index}] has no 'role'")
+                yield Problem(path, f"{where} has no 'role'")
                 continue
             role = message["role"]
-            spec = ctx.profile.chat.roles.get(role) if isinstance(role, str) else None
+            spec = ctx.spec.roles.get(role) if isinstance(role, str) else None
             if spec is None:
                 continue
             needs_content = spec.content in ("required", "nullable") or (
@@ -52,11 +53,7 @@ class MessageMissingKey(ExampleRule):
                     if spec.content == "required_unless"
                     else ""
                 )
-                yield Problem(
-                    path, f"messages[{index}] has no 'content' ({a_role(role)} needs it{unless})"
-                )
+                yield Problem(path, f"{where} has no 'content' ({a_role(role)} needs it{unless})")
             for key in spec.required:
                 if key not in message:
-                    yield Problem(
-                        path, f"messages[{index}] has no '{key}' ({a_role(role)} needs it)"
-                    )
+                    yield Problem(path, f"{where} has no '{key}' ({a_role(role)} needs it)")

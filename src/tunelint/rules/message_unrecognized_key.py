@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from tunelint.diagnostics import Level, Problem
-from tunelint.rules._chat import a_role, messages, quoted_list
+from tunelint.rules._chat import a_role, format_messages, quoted_list
 from tunelint.rules.base import ExampleRule, RuleContext
 
 
@@ -30,18 +30,19 @@ class MessageUnrecognizedKey(ExampleRule):
     id = "message_unrecognized_key"
     level = Level.ERROR
     summary = "A message carries a key its role does not allow."
+    formats = ("chat", "preference", "reinforcement")
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
-        chat = ctx.profile.chat
-        for index, message in messages(example):
+        fmt = ctx.spec
+        for path, message in format_messages(example, fmt):
             role = message.get("role")
-            spec = chat.roles.get(role) if isinstance(role, str) else None
-            allowed = spec.keys if spec else chat.message_keys
+            spec = fmt.roles.get(role) if isinstance(role, str) else None
+            allowed = spec.keys if spec else fmt.message_keys
             for key in message:
                 if key not in allowed:
                     whose = a_role(role) if spec else "a message"
                     yield Problem(
-                        ("messages", index, key),
+                        (*path, key),
                         f"'{key}' is not allowed in {whose}; allowed: {quoted_list(sorted(allowed))}",
                         on_key=True,
                     )

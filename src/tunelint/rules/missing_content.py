@@ -1,9 +1,9 @@
 from collections.abc import Iterator
 from typing import Any
 
-from tunelint.diagnostics import JsonPath, Level, Problem
+from tunelint.diagnostics import JsonPath, Level, Problem, format_path
 from tunelint.profile import RoleSpec
-from tunelint.rules._chat import a_role, json_type, messages, quoted_list
+from tunelint.rules._chat import a_role, format_messages, json_type, quoted_list
 from tunelint.rules.base import ExampleRule, RuleContext
 
 _PART_VALUE_KEY = {"text": "text", "refusal": "refusal", "image_url": "image_url"}
@@ -36,16 +36,16 @@ class MissingContent(ExampleRule):
     id = "missing_content"
     level = Level.ERROR
     summary = "A message's content is empty, null or of the wrong type."
+    formats = ("chat", "preference", "reinforcement")
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
-        chat = ctx.profile.chat
-        for index, message in messages(example):
+        for message_path, message in format_messages(example, ctx.spec):
             if "content" not in message:
                 continue
             role = message.get("role")
-            spec = chat.roles.get(role) if isinstance(role, str) else None
+            spec = ctx.spec.roles.get(role) if isinstance(role, str) else None
             label = role if spec else "message"
-            path: JsonPath = ("messages", index, "content")
+            path: JsonPath = (*message_path, "content")
             content = message["content"]
             may_be_empty = spec is not None and (
                 spec.content == "nullable"
@@ -57,13 +57,13 @@ class MissingContent(ExampleRule):
             if content is None or content == "" or content == []:
                 if not may_be_empty:
                     what = "null" if content is None else "empty"
-                    yield Problem(path, f"messages[{index}].content is {what} ({label})")
+                    yield Problem(path, f"{format_path(path)} is {what} ({label})")
             elif isinstance(content, list):
                 yield from _check_parts(content, path, spec, label)
             elif not isinstance(content, str):
                 yield Problem(
                     path,
-                    f"messages[{index}].content is {json_type(content)}, "
+                    f"{format_path(path)} is {json_type(content)}, "
                     "not a string or a list of content parts",
                 )
 

@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 from tunelint.diagnostics import Level, Problem
-from tunelint.rules._chat import roles
+from tunelint.rules._chat import conversation, role_of
 from tunelint.rules.base import ExampleRule, RuleContext
 
 
@@ -11,9 +11,9 @@ class _MissingRoleMessage(ExampleRule):
     role: str
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
-        listed = example.get("messages")
-        if isinstance(listed, list) and listed and self.role not in roles(example):
-            yield Problem(("messages",), f"example has no {self.role} message")
+        messages = conversation(example, ctx.spec)
+        if messages and self.role not in {role_of(m) for m in messages}:
+            yield Problem(ctx.spec.conversation_path, f"example has no {self.role} message")
 
 
 class ExampleMissingAssistantMessage(_MissingRoleMessage):
@@ -67,6 +67,7 @@ class MissingSystemMessage(_MissingRoleMessage):
     id = "missing_system_message"
     level = Level.WARNING
     summary = "The example has no system message."
+    formats = ("chat", "preference")
     role = "system"
 
 
@@ -93,4 +94,5 @@ class MissingUserMessage(_MissingRoleMessage):
     id = "missing_user_message"
     level = Level.WARNING
     summary = "The example has no user message."
+    formats = ("chat", "preference", "reinforcement")
     role = "user"

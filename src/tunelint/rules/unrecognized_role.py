@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from tunelint.diagnostics import Level, Problem
-from tunelint.rules._chat import json_type, messages, quoted_list
+from tunelint.rules._chat import format_messages, json_type, quoted_list
 from tunelint.rules.base import ExampleRule, RuleContext
 
 
@@ -9,7 +9,8 @@ class UnrecognizedRole(ExampleRule):
     """
     ## What it does
     Reports a message whose `role` is not one the format allows (OpenAI chat: system, user,
-    assistant, tool, function), or is not a string.
+    assistant, tool, function; reinforcement: developer, user, assistant, tool), or is not a
+    string.
 
     ## Why is this bad?
     The service cannot tell who speaks and refuses the file.
@@ -28,14 +29,15 @@ class UnrecognizedRole(ExampleRule):
     id = "unrecognized_role"
     level = Level.ERROR
     summary = "A message's role is not one the format allows."
+    formats = ("chat", "preference", "reinforcement")
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
-        known = ctx.profile.chat.roles
-        for index, message in messages(example):
+        known = ctx.spec.roles
+        for message_path, message in format_messages(example, ctx.spec):
             if "role" not in message:
                 continue
             role = message["role"]
-            path = ("messages", index, "role")
+            path = (*message_path, "role")
             if not isinstance(role, str):
                 yield Problem(path, f"role is {json_type(role)}, not a string")
             elif role not in known:

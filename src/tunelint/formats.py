@@ -1,0 +1,69 @@
+"""Which line format an example is in (chat, preference, completion, reinforcement).
+
+A file's format is the format of its first example that shows one, unless the config's
+``format`` or ``--format-type`` forces it. What marks each format is profile data
+(``detect_keys``, ``detect_roles``); this module only applies it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tunelint.profile import FormatSpec, Profile
+
+
+def _has_role(example: dict, path: tuple, roles: tuple[str, ...]) -> bool:
+    listed = example.get(path[0]) if len(path) == 1 else None
+    return isinstance(listed, list) and any(
+        isinstance(message, dict) and message.get("role") in roles for message in listed
+    )
+
+
+def _matches(example: dict, spec: FormatSpec, profile: Profile) -> bool:
+    if not any(key in example for key in spec.detect_keys):
+        return False
+    if not spec.detect_roles:
+        return True
+    # A format told apart from the default one by its roles (reinforcement from chat): a
+    # message with such a role, or keys the default format refuses and nothing to learn from.
+    path = spec.conversation_path or ()
+    if path and _has_role(example, path, spec.detect_roles):
+        return True
+    default = profile.formats[profile.default_format]
+    extra = any(key not in default.top_level_keys for key in example)
+    return extra and bool(path) and not _has_role(example, path, ("assistant",))
+
+
+def classify(example: Any, profile: Profile) -> str | None:
+    """The format an example shows, or None when it shows none (not an object, no known key)."""
+    if not isinstance(example, dict):
+        return None
+    ordered = sorted(profile.formats.values(), key=lambda spec: not spec.detect_roles)
+    for spec in ordered:
+        if _matches(example, spec, profile):
+            return spec.name
+    return None
+
+
+def check_format_name(name: str, profile: Profile) -> str:
+    """``name`` if the profile has that format; raises ValueError naming the known ones."""
+    if name not in profile.formats:
+        raise ValueError(f"unknown format type {name!r}; choose from {', '.join(profile.formats)}")
+    return name
+
+
+class FormatDetector:
+    """Decides a file's format from its first example that shows one, or takes a forced one."""
+
+    def __init__(self, profile: Profile, forced: str | None = None) -> None:
+        self.profile = profile
+        self.forced = forced is not None
+        self.format = check_format_name(forced, profile) if forced else profile.default_format
+        self.decided = self.forced
+
+    def observe(self, example: Any) -> str | None:
+        """Note one parsed example; return its own format (None if it shows none)."""
+        shown = classify(example, self.profile)
+        if not self.decided and shown is not None:
+            self.format, self.decided = shown, True
+        return shown
