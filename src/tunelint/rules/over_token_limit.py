@@ -38,11 +38,15 @@ class OverTokenLimit(ExampleRule):
 
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
         from tunelint.models import load_catalog, resolve_model
-        from tunelint.tokens import count_example, text_counter
+        from tunelint.tokens import count_example, text_counter, utf8_length
 
         model = resolve_model(ctx.settings.get("model"))
         limit = ctx.settings.get("max_tokens_per_example") or int(model.token_limit.value)
         constants = load_catalog().encodings[model.encoding].tool_constants
+        # Counting UTF-8 bytes instead of tokens gives an upper bound of the same formula:
+        # an example under the limit by that bound needs no tokenizer at all.
+        if count_example(example, utf8_length, constants).total <= limit:
+            return
         tokens = count_example(example, text_counter(model.encoding), constants).total
         if tokens > limit:
             yield Problem(
