@@ -28,6 +28,31 @@ def _use_color(stream: TextIO) -> bool:
     return stream.isatty() and not os.environ.get("NO_COLOR")
 
 
+def _jobs(text: str) -> int:
+    if text == "auto":
+        from tunelint.parallel import default_jobs
+
+        return default_jobs()
+    return _positive_int(text)
+
+
+def _model_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", help="model to estimate for (default: config, then catalog)")
+    parser.add_argument(
+        "--epochs", type=_positive_int, metavar="N", help="epochs (default: the heuristic)"
+    )
+
+
+def _reading_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--jobs",
+        type=_jobs,
+        default="auto",
+        metavar="N",
+        help="processes for a large file (default: auto, one per core; 1: no split)",
+    )
+
+
 def _common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="FILE", help="config file (default: discovered)")
     parser.add_argument(
@@ -74,6 +99,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--show-suppressed", action="store_true", help="list the findings suppressions silenced"
     )
     check.add_argument(
+        "--stats",
+        action="store_true",
+        help="also print the statistics and cost (one pass: each file is read once)",
+    )
+    _reading_options(check)
+    _model_options(check)
+    check.add_argument(
         "--diff-base",
         metavar="REV",
         help="report only findings on lines added or changed since git revision REV",
@@ -118,10 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument(
         "--format", default="text", choices=("text", "json", "markdown"), help="output format"
     )
-    stats.add_argument("--model", help="model to estimate for (default: config, then catalog)")
-    stats.add_argument(
-        "--epochs", type=_positive_int, metavar="N", help="epochs (default: the heuristic)"
-    )
+    _model_options(stats)
+    _reading_options(stats)
     _common_options(stats)
 
     config = commands.add_parser("config", help="print the effective configuration")
@@ -213,6 +243,7 @@ def _changed_lines(base: str | None):
 def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from tunelint.engine import check_file
     from tunelint.leakage import TrainingIndex
+    from tunelint.parallel import check_path
     from tunelint.paths import expand, readable_file_error
     from tunelint.report import get_formatter
 
@@ -229,7 +260,18 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError("--show-suppressed works with --format text")
     suppression_filter = _suppression_filter(args, config)
     suppressed = []
+    if args.model:
+        config.settings["model"] = args.model
     _check_model(config.settings["model"])
+    if args.stats and (args.format != "text" or args.validation):
+        raise UsageError("--stats works with --format text and without --validation")
+    stats_observer = estimate = None
+    stats_files: list = []
+    if args.stats:
+        from tunelint.stats import StatsObserver
+
+        estimate, count, tool_constants = _stats_setup(args, config)
+        stats_observer = lambda: StatsObserver(count, tool_constants)  # noqa: E731
     changed = _changed_lines(args.diff_base)
     expansion = expand(args.paths, config.is_ignored)
     for message in expansion.errors:
@@ -245,7 +287,9 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for path, is_validation in jobs:
         try:
             if training is None:
-                result = check_file(path, config)
+                result, file_stats = check_path(path, config, args.jobs, stats_observer)
+                if file_stats is not None:
+                    stats_files.append((path, file_stats))
             elif is_validation:
                 result = training.check_validation(path, config)
             else:
@@ -266,6 +310,9 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if unused is not None:
         formatter.add(unused)
     formatter.end([*results, unused] if unused else results)
+    if stats_files:
+        out.write("\n")
+        _write_stats(stats_files, estimate, "text", out)
     out.flush()
     from tunelint.diagnostics import Level
     from tunelint.suppress import show_suppressed
@@ -305,22 +352,36 @@ def _check_model(name: str | None) -> None:
         raise UsageError(str(error)) from None
 
 
-def run_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    import importlib
-
+def _stats_setup(args: argparse.Namespace, config):
+    """The estimate (model, limit, epochs), the token counter and the tool-counting constants."""
     from tunelint.config import ConfigError
     from tunelint.models import UnknownModel, load_catalog
-    from tunelint.paths import expand, readable_file_error
-    from tunelint.stats import build_report, collect_file, estimate_for
+    from tunelint.stats import estimate_for
     from tunelint.tokens import TokenizerDataError, text_counter
 
-    config = _load_config(args)
     try:
         estimate = estimate_for(config, args.model, args.epochs)
         count = text_counter(estimate.model.encoding)
     except (UnknownModel, ConfigError, TokenizerDataError) as error:
         raise UsageError(str(error)) from None
-    tool_constants = load_catalog().encodings[estimate.model.encoding].tool_constants
+    return estimate, count, load_catalog().encodings[estimate.model.encoding].tool_constants
+
+
+def _write_stats(files: list, estimate, fmt: str, out: TextIO) -> None:
+    import importlib
+
+    from tunelint.stats import build_report
+
+    renderer = importlib.import_module(f"tunelint.report.stats_{fmt}")
+    out.write(renderer.render(build_report(files, estimate)))
+
+
+def run_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from tunelint.paths import expand, readable_file_error
+    from tunelint.stats import collect_file
+
+    config = _load_config(args)
+    estimate, count, tool_constants = _stats_setup(args, config)
     expansion = expand(args.paths, config.is_ignored)
     for message in expansion.errors:
         err.write(f"tunelint: {message}\n")
@@ -328,7 +389,7 @@ def run_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     unreadable, internal = bool(expansion.errors), False
     for path in expansion.files:
         try:
-            result, stats = collect_file(path, config, count, tool_constants)
+            result, stats = collect_file(path, config, count, tool_constants, args.jobs)
         except OSError as error:
             err.write(f"tunelint: {path}: {readable_file_error(path) or error.strerror or error}\n")
             unreadable = True
@@ -338,8 +399,7 @@ def run_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         internal = internal or bool(result.internal_errors)
         files.append((path, stats))
     if files:
-        renderer = importlib.import_module(f"tunelint.report.stats_{args.format}")
-        out.write(renderer.render(build_report(files, estimate)))
+        _write_stats(files, estimate, args.format, out)
     if internal:
         return EXIT_INTERNAL
     return EXIT_USAGE if unreadable else EXIT_OK

@@ -81,16 +81,22 @@ class _Active:
         return cls(levels, example, dataset, fmt)
 
 
-class _FileChecker:
+class FileChecker:
     """Checks the records of one file in order; holds the dataset rules' state."""
 
-    def __init__(self, path: str, config: Config, observer: ExampleObserver | None = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        config: Config,
+        observer: ExampleObserver | None = None,
+        decided_format: str | None = None,
+    ) -> None:
         self.result = FileResult(path)
         self.config = config
         self.observer = observer
         self.settings = config.rules_for(path if path != "<input>" else None)
         self.detector = FormatDetector(
-            load_profile(config.settings["profile"]), config.settings.get("format")
+            load_profile(config.settings["profile"]), config.settings.get("format"), decided_format
         )
         self.active = self._build(self.detector.format)
         self.states = [(rule, ctx, rule.start(ctx)) for rule, ctx in self.active.dataset]
@@ -229,7 +235,7 @@ def check_lines(
     observer: ExampleObserver | None = None,
 ) -> FileResult:
     """Check JSONL given as lines (str or bytes, newlines optional)."""
-    checker = _FileChecker(filename, config or load_config(discover=False), observer)
+    checker = FileChecker(filename, config or load_config(discover=False), observer)
     return checker.run(_as_bytes(lines))
 
 
@@ -240,6 +246,6 @@ def check_file(
 ) -> FileResult:
     """Check one JSONL file, streaming it line by line. Raises OSError if it cannot be read."""
     config = config or load_config(discover=False)
-    checker = _FileChecker(str(path), config, observer)
+    checker = FileChecker(str(path), config, observer)
     with open(Path(path), "rb") as handle:
         return checker.run(handle)
