@@ -10,16 +10,82 @@ import argparse
 import json
 import random
 
-ENGLISH = (
-    "the order customer account refund shipping delivery address payment invoice product "
-    "please could you help me with my question about how why when where which thanks "
-    "available inventory warehouse return exchange policy warranty discount coupon price "
-    "model training data example token budget evaluation result summary report update"
-).split()
-KOREAN = (
-    "안녕하세요 주문 배송 환불 고객 계정 주소 결제 제품 문의 감사합니다 확인 "
-    "교환 반품 정책 할인 쿠폰 가격 모델 학습 데이터 예시 평가 결과 요약"
-).split()
+ENGLISH = [
+    "the",
+    "order",
+    "customer",
+    "account",
+    "refund",
+    "shipping",
+    "delivery",
+    "address",
+    "payment",
+    "invoice",
+    "product",
+    "please",
+    "could",
+    "you",
+    "help",
+    "me",
+    "with",
+    "my",
+    "question",
+    "about",
+    "how",
+    "why",
+    "when",
+    "where",
+    "which",
+    "thanks",
+    "available",
+    "inventory",
+    "warehouse",
+    "return",
+    "exchange",
+    "policy",
+    "warranty",
+    "discount",
+    "coupon",
+    "price",
+    "model",
+    "training",
+    "data",
+    "example",
+    "token",
+    "budget",
+    "evaluation",
+    "result",
+    "summary",
+    "report",
+    "update",
+]
+KOREAN = [
+    "안녕하세요",
+    "주문",
+    "배송",
+    "환불",
+    "고객",
+    "계정",
+    "주소",
+    "결제",
+    "제품",
+    "문의",
+    "감사합니다",
+    "확인",
+    "교환",
+    "반품",
+    "정책",
+    "할인",
+    "쿠폰",
+    "가격",
+    "모델",
+    "학습",
+    "데이터",
+    "예시",
+    "평가",
+    "결과",
+    "요약",
+]
 CODE = [
     "def total(items):\n    return sum(i.price * i.qty for i in items)\n",
     "SELECT id, status FROM orders WHERE customer_id = %s ORDER BY created_at DESC;\n",
@@ -73,8 +139,11 @@ def example(rng: random.Random, systems: list[str], tool_calls: bool) -> dict:
                 {
                     "role": "assistant",
                     "tool_calls": [
-                        {"id": call_id, "type": "function",
-                         "function": {"name": tool, "arguments": arguments}}
+                        {
+                            "id": call_id,
+                            "type": "function",
+                            "function": {"name": tool, "arguments": arguments},
+                        }
                     ],
                 }
             )

@@ -32,7 +32,9 @@ def format_errors(dataset: list) -> dict[str, int]:
         for message in messages:
             if "role" not in message or "content" not in message:
                 errors["message_missing_key"] += 1
-            if any(k not in ("role", "content", "name", "function_call", "weight") for k in message):
+            if any(
+                k not in ("role", "content", "name", "function_call", "weight") for k in message
+            ):
                 errors["message_unrecognized_key"] += 1
             if message.get("role", None) not in ("system", "user", "assistant", "function"):
                 errors["unrecognized_role"] += 1
@@ -45,7 +47,7 @@ def format_errors(dataset: list) -> dict[str, int]:
     return dict(errors)
 
 
-def num_tokens_from_messages(encoding, messages: list) -> int:  # noqa: ANN001
+def num_tokens_from_messages(encoding, messages: list) -> int:
     tokens = 0
     for message in messages:
         tokens += 3
@@ -56,7 +58,7 @@ def num_tokens_from_messages(encoding, messages: list) -> int:  # noqa: ANN001
     return tokens + 3
 
 
-def num_assistant_tokens_from_messages(encoding, messages: list) -> int:  # noqa: ANN001
+def num_assistant_tokens_from_messages(encoding, messages: list) -> int:
     return sum(
         len(encoding.encode(m["content"]))
         for m in messages

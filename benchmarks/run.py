@@ -99,8 +99,24 @@ def run_size(size_mb: float, directory: Path) -> list[Measurement]:
         rows.append(Measurement(name, actual_mb, wall, rss, actual_mb / wall))
     _, rss, output = measure([PYTHON, "-c", FLOOR, str(path)])
     floor = json.loads(output)
-    rows.append(Measurement("floor: read + parse only", actual_mb, floor["parse_s"], rss, actual_mb / floor["parse_s"]))
-    rows.append(Measurement("floor: tokenize text only", actual_mb, floor["tokenize_s"], rss, actual_mb / floor["tokenize_s"]))
+    rows.append(
+        Measurement(
+            "floor: read + parse only",
+            actual_mb,
+            floor["parse_s"],
+            rss,
+            actual_mb / floor["parse_s"],
+        )
+    )
+    rows.append(
+        Measurement(
+            "floor: tokenize text only",
+            actual_mb,
+            floor["tokenize_s"],
+            rss,
+            actual_mb / floor["tokenize_s"],
+        )
+    )
     baseline = rows[0].wall_s
     for row in rows:
         row.ratio_to_baseline = row.wall_s / baseline
@@ -135,7 +151,9 @@ def table(rows: list[Measurement]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="20,200", help="file sizes in MB, comma-separated")
     parser.add_argument("--dir", default=os.environ.get("TMPDIR", "/tmp") + "/tunelint-bench")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -148,7 +166,9 @@ def main() -> None:
     if args.json:
         print(json.dumps([asdict(r) for r in rows], indent=2))
     else:
-        print(f"tunelint benchmark, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+        print(
+            f"tunelint benchmark, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, Python {sys.version.split()[0]}"
+        )
         print(table(rows))
 
 

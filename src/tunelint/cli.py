@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from tunelint import __version__
+from tunelint.progress import Progress
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -277,6 +278,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for message in expansion.errors:
         err.write(f"tunelint: {message}\n")
     report_to = err if args.write_baseline == "-" else out
+    progress = Progress.for_files(expansion.files)
     formatter = formatter_class(report_to, _use_color(report_to))
     formatter.begin()
     results = []
@@ -287,7 +289,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for path, is_validation in jobs:
         try:
             if training is None:
-                result, file_stats = check_path(path, config, args.jobs, stats_observer)
+                result, file_stats = check_path(path, config, args.jobs, stats_observer, progress)
                 if file_stats is not None:
                     stats_files.append((path, file_stats))
             elif is_validation:
@@ -302,10 +304,12 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             result = changed.restrict(result)
         suppressed += suppression_filter.apply(result)
         results.append(result)
+        progress.clear()
         formatter.add(result)
         report_to.flush()
         for message in result.internal_errors:
             err.write(f"tunelint: {message}\n")
+    progress.close()
     unused = suppression_filter.unused()
     if unused is not None:
         formatter.add(unused)
@@ -387,9 +391,10 @@ def run_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"tunelint: {message}\n")
     files = []
     unreadable, internal = bool(expansion.errors), False
+    progress = Progress.for_files(expansion.files)
     for path in expansion.files:
         try:
-            result, stats = collect_file(path, config, count, tool_constants, args.jobs)
+            result, stats = collect_file(path, config, count, tool_constants, args.jobs, progress)
         except OSError as error:
             err.write(f"tunelint: {path}: {readable_file_error(path) or error.strerror or error}\n")
             unreadable = True
@@ -398,6 +403,7 @@ def run_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             err.write(f"tunelint: {message}\n")
         internal = internal or bool(result.internal_errors)
         files.append((path, stats))
+    progress.close()
     if files:
         _write_stats(files, estimate, args.format, out)
     if internal:

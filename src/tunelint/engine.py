@@ -243,9 +243,13 @@ def check_file(
     path: str | os.PathLike[str],
     config: Config | None = None,
     observer: ExampleObserver | None = None,
+    through: Callable[[Iterable[bytes]], Iterable[bytes]] | None = None,
 ) -> FileResult:
-    """Check one JSONL file, streaming it line by line. Raises OSError if it cannot be read."""
+    """Check one JSONL file, streaming it line by line. Raises OSError if it cannot be read.
+
+    ``through`` sees the raw lines on their way to the reader (a progress bar counts them).
+    """
     config = config or load_config(discover=False)
     checker = FileChecker(str(path), config, observer)
     with open(Path(path), "rb") as handle:
-        return checker.run(handle)
+        return checker.run(through(handle) if through else handle)

@@ -21,6 +21,7 @@ from tunelint.config import Config
 from tunelint.engine import FileChecker, FileResult, check_file
 from tunelint.formats import FormatDetector
 from tunelint.profile import load_profile
+from tunelint.progress import NO_PROGRESS, Progress
 from tunelint.reader import FileNotText, looks_like_document_start, read_records, sniff_binary
 
 if TYPE_CHECKING:
@@ -119,6 +120,7 @@ def check_path(
     config: Config,
     jobs: int = 1,
     make_observer: Callable[[], StatsObserver] | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> tuple[FileResult, Stats | None]:
     """Check one file, and collect its statistics when ``make_observer`` is given (lines with
     errors or that are no example are counted as skipped there).
@@ -136,10 +138,11 @@ def check_path(
     if splittable:
         splittable, fmt = _decided_format(path, config)
     if splittable:
-        result, stats = _check_parallel(path, config, fmt, jobs, size, make_observer)
+        result, stats = _check_parallel(path, config, fmt, jobs, size, make_observer, progress)
     else:
         observer = make_observer() if make_observer else None
-        result, stats = check_file(path, config, observer), observer.stats if observer else None
+        result = check_file(path, config, observer, progress.lines)
+        stats = observer.stats if observer else None
     if stats is not None:  # lines that are not examples at all are skipped too
         stats.skipped_lines += sum(result.skipped.values())
     return result, stats
@@ -152,13 +155,18 @@ def _check_parallel(
     jobs: int,
     size: int,
     make_observer: Callable[[], StatsObserver] | None,
+    progress: Progress,
 ) -> tuple[FileResult, Stats | None]:
     global _JOB
     _JOB = _Job(path, config, fmt, make_observer)
     try:
         context = multiprocessing.get_context("fork")
+        ranges = _parts(path, size, jobs)
+        parts = []
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            parts = list(pool.map(_check_part, _parts(path, size, jobs)))
+            for (start, end, _), part in zip(ranges, pool.map(_check_part, ranges), strict=True):
+                parts.append(part)
+                progress.update(end - start)
     finally:
         _JOB = None
     checker = FileChecker(path, config, decided_format=fmt)

@@ -19,6 +19,7 @@ from typing import Any
 from tunelint.config import Config, ConfigError
 from tunelint.engine import FileResult
 from tunelint.models import Model, load_catalog, resolve_model
+from tunelint.progress import NO_PROGRESS, Progress
 from tunelint.tokens import ExampleTokens, TextCounter, conversation, count_example
 
 PERCENTILES = {
@@ -252,6 +253,7 @@ def collect_file(
     count: TextCounter,
     tool_constants: Mapping[str, int],
     jobs: int = 1,
+    progress: Progress = NO_PROGRESS,
 ) -> tuple[FileResult, Stats]:
     """Read and check one file once; fold every example without errors into its ``Stats``.
 
@@ -262,7 +264,7 @@ def collect_file(
     from tunelint.parallel import check_path
 
     result, stats = check_path(
-        path, stats_config(config), jobs, lambda: StatsObserver(count, tool_constants)
+        path, stats_config(config), jobs, lambda: StatsObserver(count, tool_constants), progress
     )
     assert stats is not None
     return result, stats
