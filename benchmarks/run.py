@@ -78,8 +78,10 @@ def commands(path: str) -> dict[str, list[list[str]]]:
     return {
         "baseline (notebook approach)": [[PYTHON, str(HERE / "notebook_baseline.py"), path]],
         "tunelint check": [[*tunelint, "check", path]],
+        "tunelint check --jobs 1": [[*tunelint, "check", "--jobs", "1", path]],
         "tunelint stats": [[*tunelint, "stats", path]],
-        "tunelint check + stats": [[*tunelint, "check", path], [*tunelint, "stats", path]],
+        "tunelint stats --jobs 1": [[*tunelint, "stats", "--jobs", "1", path]],
+        "tunelint check + tunelint stats": [[*tunelint, "check", path], [*tunelint, "stats", path]],
         "tunelint check --stats (one pass)": [[*tunelint, "check", "--stats", path]],
     }
 
