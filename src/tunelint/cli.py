@@ -54,8 +54,15 @@ def _reading_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _profile_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--profile", metavar="NAME", help="provider profile (default: config, then openai)"
+    )
+
+
 def _common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="FILE", help="config file (default: discovered)")
+    _profile_option(parser)
     parser.add_argument(
         "--rule",
         action="append",
@@ -143,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--strip-whitespace", action="store_true", help="strip whitespace around content"
     )
     fix.add_argument("--config", metavar="FILE", help="config file (default: discovered)")
+    _profile_option(fix)
     fix.set_defaults(rule=[])
     stats = commands.add_parser(
         "stats", help="token counts, epochs and estimated training cost of JSONL files"
@@ -155,6 +163,13 @@ def build_parser() -> argparse.ArgumentParser:
     _reading_options(stats)
     _common_options(stats)
 
+    profiles = commands.add_parser(
+        "profiles", help="list the provider profiles: formats, limits, date checked"
+    )
+    profiles.add_argument(
+        "--markdown", action="store_true", help="print the profiles as a Markdown table"
+    )
+
     config = commands.add_parser("config", help="print the effective configuration")
     _common_options(config)
     return parser
@@ -162,11 +177,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _load_config(args: argparse.Namespace):
     from tunelint.config import ConfigError, load_config
+    from tunelint.profile import load_profile
 
     try:
-        return load_config(args.config).with_rule_levels(args.rule)
+        config = load_config(args.config).with_rule_levels(args.rule)
     except ConfigError as error:
         raise UsageError(str(error)) from None
+    if args.profile:
+        config.settings["profile"] = args.profile
+    try:
+        load_profile(config.settings["profile"])
+    except KeyError as error:
+        raise UsageError(error.args[0]) from None
+    return config
 
 
 def _set_format_type(config, format_type: str | None) -> None:
@@ -460,9 +483,17 @@ def _dispatch(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
         return run_rules(args, out)
     if args.command == "fix":
         from tunelint import fix
+        from tunelint.profile import load_profile
 
-        options = fix.FixOptions(args.drop_duplicates, args.strip_whitespace)
-        return fix.run(args.paths, options, args, _load_config(args), out, err)
+        config = _load_config(args)
+        bom = load_profile(config.settings["profile"]).limits.requires_bom
+        options = fix.FixOptions(args.drop_duplicates, args.strip_whitespace, bom)
+        return fix.run(args.paths, options, args, config, out, err)
+    if args.command == "profiles":
+        from tunelint.profile_table import profiles_markdown, profiles_text
+
+        out.write(profiles_markdown() if args.markdown else profiles_text())
+        return EXIT_OK
     if args.command == "stats":
         return run_stats(args, out, err)
     _print_config(_load_config(args), out)

@@ -23,6 +23,7 @@ from tunelint.profile import load_profile
 from tunelint.reader import FileNotText, ReaderFinding, Record, read_records
 from tunelint.rules import DatasetRule, ExampleRule, all_rules
 from tunelint.rules.base import RuleContext
+from tunelint.shapes import SHAPE_RULES, Normalized, normalize
 
 ExampleObserver = Callable[[int, Any, bool], None]
 """Called with (line, parsed example, whether it had an error) for every parsed line."""
@@ -63,15 +64,18 @@ class _Active:
         top_level: dict[str, Any],
     ) -> _Active:
         profile = load_profile(profile_name)
+        spec = profile.formats[fmt]
         levels: dict[str, Level] = {}
         example: list[tuple[ExampleRule, RuleContext]] = []
         dataset: list[tuple[DatasetRule, RuleContext]] = []
         for rule_id, rule in all_rules().items():
             setting = settings.get(rule_id)
             level = setting.level if setting else rule.level
-            if level is Level.OFF or not ("*" in rule.formats or fmt in rule.formats):
+            if level is Level.OFF or not ("*" in rule.formats or spec.kind in rule.formats):
                 continue
             levels[rule_id] = level
+            if spec.shape and rule_id in SHAPE_RULES:
+                continue  # the shape's reader applies it in the line's own terms
             options = setting.options if setting else rule.default_options()
             context = RuleContext(options, profile, fmt, top_level)
             if issubclass(rule, ExampleRule):
@@ -95,9 +99,8 @@ class FileChecker:
         self.config = config
         self.observer = observer
         self.settings = config.rules_for(path if path != "<input>" else None)
-        self.detector = FormatDetector(
-            load_profile(config.settings["profile"]), config.settings.get("format"), decided_format
-        )
+        self.profile = load_profile(config.settings["profile"])
+        self.detector = FormatDetector(self.profile, config.settings.get("format"), decided_format)
         self.active = self._build(self.detector.format)
         self.states = [(rule, ctx, rule.start(ctx)) for rule, ctx in self.active.dataset]
 
@@ -115,13 +118,21 @@ class FileChecker:
             for rule, ctx in self.active.dataset
         ]
 
-    def _place(self, record: Record, rule_id: str, problem: Problem) -> None:
+    def _message(self, rule_id: str, message: str) -> str:
+        """A finding's message, with the profile's own wording for that rule if it has some."""
+        note = self.profile.notes.get(rule_id)
+        return f"{message} ({self.profile.title}: {note})" if note else message
+
+    def _place(
+        self, record: Record, rule_id: str, problem: Problem, shaped: Normalized | None = None
+    ) -> None:
         level = self.active.levels.get(rule_id)
         if level is None:
             return
+        path = shaped.original(problem.path) if shaped else problem.path
         column, end = 1, None
-        if record.text is not None and problem.path:
-            span = locate(record.text, problem.path, problem.on_key)
+        if record.text is not None and path:
+            span = locate(record.text, path, problem.on_key)
             if span is not None:
                 column, end = span
         self.result.diagnostics.append(
@@ -131,8 +142,13 @@ class FileChecker:
                 column,
                 rule_id,
                 level,
-                problem.message,
-                format_path(problem.path),
+                self._message(
+                    rule_id,
+                    shaped.original_message(problem.message, problem.path)
+                    if shaped
+                    else problem.message,
+                ),
+                format_path(path),
                 end,
             )
         )
@@ -142,7 +158,12 @@ class FileChecker:
         if level is not None:
             self.result.diagnostics.append(
                 Diagnostic(
-                    self.result.path, line, finding.column, finding.rule, level, finding.message
+                    self.result.path,
+                    line,
+                    finding.column,
+                    finding.rule,
+                    level,
+                    self._message(finding.rule, finding.message),
                 )
             )
 
@@ -158,7 +179,7 @@ class FileChecker:
     def add(self, record: Record) -> None:
         self.result.lines += 1
         first = len(self.result.diagnostics)
-        for finding in record.findings:
+        for finding in self._encoding_policy(record):
             self._reader_finding(record.line, finding)
         if not record.parsed:
             reason = next(f.rule for f in record.findings if f.rule != "utf8_bom")
@@ -176,12 +197,14 @@ class FileChecker:
         else:
             self.result.examples += 1
         example_rules = () if other_format else self.active.example
+        shaped = self._shaped(record, value) if not other_format else None
+        checked = shaped.example if shaped else value
         for rule, ctx in example_rules:
             if not (rule.checks_any_value or isinstance(value, dict)):
                 continue
             try:
-                for problem in rule.check(value, ctx):
-                    self._place(record, rule.id, problem)
+                for problem in rule.check(checked, ctx):
+                    self._place(record, rule.id, problem, shaped)
             except Exception as error:
                 self._internal_error(rule.id, record.line, error)
         if isinstance(value, dict):
@@ -193,7 +216,30 @@ class FileChecker:
         self._remember_hash(record, first)
         if self.observer is not None:
             has_error = any(d.level is Level.ERROR for d in self.result.diagnostics[before:])
-            self.observer(record.line, value, has_error)
+            self.observer(record.line, checked, has_error)
+
+    def _encoding_policy(self, record: Record) -> tuple[ReaderFinding, ...]:
+        """The reader's findings under the profile's encoding rule: where a byte-order mark is
+        required (Azure OpenAI), its absence is the finding and its presence is fine."""
+        if record.line != 1 or not self.profile.limits.requires_bom:
+            return record.findings
+        kept = tuple(f for f in record.findings if f.rule != "utf8_bom")
+        if len(kept) < len(record.findings):
+            return kept
+        missing = ReaderFinding(
+            "missing_utf8_bom", "file does not start with a UTF-8 byte-order mark"
+        )
+        return (missing, *kept)
+
+    def _shaped(self, record: Record, value: Any) -> Normalized | None:
+        """For a format in another line shape: the OpenAI-shape example its reader builds."""
+        spec = self.profile.formats[self.active.format]
+        if not spec.shape or not isinstance(value, dict):
+            return None
+        shaped = normalize(value, spec)
+        for rule_id, problem in shaped.problems:
+            self._place(record, rule_id, problem)
+        return shaped
 
     def _internal_error(self, rule_id: str, line: int | None, error: Exception) -> None:
         where = f"{self.result.path}:{line}" if line else self.result.path

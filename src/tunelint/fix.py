@@ -1,6 +1,6 @@
 """``tunelint fix``: rewrite what is mechanical and safe, and say what changed, per line.
 
-Always: strip a UTF-8 byte-order mark, CRLF to LF, remove blank lines, add the final newline,
+Always: strip a UTF-8 byte-order mark (add one instead under a profile that requires it), CRLF to LF, remove blank lines, add the final newline,
 rewrite a JSON array (pretty-printed or not) as one example per line, join a run of lines that
 together form one pretty-printed example back into one line, and turn
 ``tool_calls[].function.arguments`` (and the legacy ``function_call.arguments``) given as an
@@ -56,6 +56,8 @@ class Change:
 class FixOptions:
     drop_duplicates: bool = False
     strip_whitespace: bool = False
+    bom: bool = False
+    """Keep, or add, a UTF-8 byte-order mark: the profile requires one (Azure OpenAI)."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,7 @@ class Fixer:
     unfixable: list[Change] = field(default_factory=list)
     crlf: int = 0
     _seen: dict[bytes, int] = field(default_factory=dict)
+    _text: bool = False
 
     @property
     def changed(self) -> bool:
@@ -132,6 +135,13 @@ class Fixer:
 
     def run(self, lines: Iterable[bytes]) -> Iterator[bytes]:
         """Yield the fixed file as lines, each ending in ``\\n``."""
+        fixed = self._run(lines)
+        first = next(fixed, None)
+        if first is not None:
+            yield BOM + first if self._text and self.options.bom else first
+            yield from fixed
+
+    def _run(self, lines: Iterable[bytes]) -> Iterator[bytes]:
         rest = iter(lines)
         first = next(rest, None)
         if first is None:
@@ -142,9 +152,13 @@ class Fixer:
             yield first
             yield from rest
             return
+        self._text = True
         if first.startswith(BOM):
             first = first[len(BOM) :]
-            self.changes.append(Change(1, "removed the UTF-8 byte-order mark"))
+            if not self.options.bom:
+                self.changes.append(Change(1, "removed the UTF-8 byte-order mark"))
+        elif self.options.bom:
+            self.changes.append(Change(1, "added the UTF-8 byte-order mark the profile requires"))
         if first.lstrip().startswith(b"["):
             yield from self._document(first, rest)
         else:

@@ -44,6 +44,13 @@ class FormatSpec:
     string_keys: tuple[str, ...] = ()
     tools_path: JsonPath | None = None
     functions_path: JsonPath | None = None
+    kind: str = "chat"
+    """Which rules apply: chat, preference, completion, reinforcement or text."""
+    shape: str | None = None
+    """The reader that normalizes this line shape into the OpenAI one (``tunelint.shapes``)."""
+    turn_order: str = "any"
+    """any | system_then_alternate | user_first_assistant_last"""
+    max_system_messages: int | None = None
 
     @property
     def message_keys(self) -> frozenset[str]:
@@ -65,6 +72,22 @@ class Limits:
     image_url_schemes: tuple[str, ...] = ()
     image_data_types: tuple[str, ...] = ()
     name_pattern: str | None = None
+    max_examples: int | None = None
+    max_file_bytes: int | None = None
+    requires_bom: bool = False
+    reserved_words: tuple[str, ...] = ()
+    images_need_zero_weight: bool = False
+
+
+@dataclass(frozen=True)
+class ProfileModel:
+    """A model a profile trains, with what its source publishes (None: not published)."""
+
+    name: str
+    max_tokens: int | None
+    tokenizer: str
+    price_per_million: float | None
+    source: str
 
 
 @dataclass(frozen=True)
@@ -76,6 +99,9 @@ class Profile:
     default_format: str
     limits: Limits
     raw: dict[str, Any]
+    models: tuple[ProfileModel, ...] = ()
+    notes: dict[str, str] = field(default_factory=dict)
+    """Per rule id: the provider's own wording, added to that rule's messages."""
 
     @property
     def chat(self) -> FormatSpec:
@@ -116,6 +142,40 @@ def _format_spec(name: str, data: dict[str, Any]) -> FormatSpec:
         string_keys=tuple(data.get("string_keys", ())),
         tools_path=tuple(tools_path) if tools_path else None,
         functions_path=tuple(functions_path) if functions_path else None,
+        kind=data.get("kind", name),
+        shape=data.get("shape"),
+        turn_order=data.get("turn_order", "any"),
+        max_system_messages=data.get("max_system_messages"),
+    )
+
+
+def merged(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    """``child`` laid over ``base``: mappings merge key by key, a ``null`` removes a key."""
+    result = dict(base)
+    for key, value in child.items():
+        if value is None:
+            result.pop(key, None)
+        elif isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = merged(result[key], value)
+        else:
+            result[key] = value
+    return result
+
+
+def _raw_profile(name: str) -> dict[str, Any]:
+    text = resources.files("tunelint.profiles").joinpath(f"{name}.yaml").read_text("utf-8")
+    raw = yaml.safe_load(text)
+    parent = raw.pop("extends", None)
+    return merged(_raw_profile(parent), raw) if parent else raw
+
+
+def _model(data: dict[str, Any]) -> ProfileModel:
+    return ProfileModel(
+        name=data["name"],
+        max_tokens=data.get("max_tokens"),
+        tokenizer=data.get("tokenizer", "none"),
+        price_per_million=data.get("price_per_million"),
+        source=data["source"],
     )
 
 
@@ -124,8 +184,7 @@ def load_profile(name: str = DEFAULT_PROFILE) -> Profile:
     """The named profile; raises KeyError naming the known ones when there is none."""
     if name not in available_profiles():
         raise KeyError(f"unknown profile {name!r}; known: {', '.join(available_profiles())}")
-    text = resources.files("tunelint.profiles").joinpath(f"{name}.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)
+    raw = _raw_profile(name)
     limits = raw.get("limits", {})
     return Profile(
         name=raw["name"],
@@ -140,6 +199,13 @@ def load_profile(name: str = DEFAULT_PROFILE) -> Profile:
             image_url_schemes=tuple(limits.get("image_url_schemes", ())),
             image_data_types=tuple(limits.get("image_data_types", ())),
             name_pattern=limits.get("name_pattern"),
+            max_examples=limits.get("max_examples"),
+            max_file_bytes=limits.get("max_file_bytes"),
+            requires_bom=bool(limits.get("requires_bom", False)),
+            reserved_words=tuple(limits.get("reserved_words", ())),
+            images_need_zero_weight=bool(limits.get("images_need_zero_weight", False)),
         ),
         raw=raw,
+        models=tuple(_model(model) for model in raw.get("models", ())),
+        notes=dict(raw.get("notes", {})),
     )

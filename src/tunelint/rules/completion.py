@@ -31,8 +31,8 @@ class CompletionMissingKey(ExampleRule):
 
     id = "completion_missing_key"
     level = Level.ERROR
-    summary = "`prompt` or `completion` is missing or not a string."
-    formats = ("completion",)
+    summary = "`prompt` or `completion` (`text`) is missing or not a string."
+    formats = ("completion", "text")
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         for key in ctx.spec.string_keys:

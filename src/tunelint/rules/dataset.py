@@ -59,6 +59,42 @@ class TooFewExamples(DatasetRule):
             )
 
 
+class TooManyExamples(DatasetRule):
+    """
+    ## What it does
+    Reports, at line 1, a file with more examples than the profile's maximum (Fireworks: 3
+    million; Vertex Gemini: 1 million text-only). OpenAI publishes none.
+
+    ## Why is this bad?
+    The provider refuses the dataset or the tuning job.
+
+    ## Example
+    A Fireworks dataset of 3,000,001 lines.
+
+    ## Use instead
+    Sample the dataset down, or split it across jobs.
+    """
+
+    id = "too_many_examples"
+    level = Level.ERROR
+    summary = "The file has more examples than the profile's maximum."
+    formats = ("*",)
+
+    def start(self, ctx: RuleContext) -> int:
+        return 0
+
+    def add(self, state: int, example: Any, line: int, ctx: RuleContext) -> int:
+        return state + 1
+
+    def merge(self, first: int, second: int) -> int:
+        return first + second
+
+    def finish(self, state: int, ctx: RuleContext) -> Iterator[Problem]:
+        maximum = ctx.profile.limits.max_examples
+        if maximum is not None and state > maximum:
+            yield Problem((), f"file has {state:,} examples; at most {maximum:,} allowed", line=1)
+
+
 @dataclass
 class _Seen:
     first_line: dict[bytes, int] = field(default_factory=dict)

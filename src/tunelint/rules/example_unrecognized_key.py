@@ -34,10 +34,12 @@ class ExampleUnrecognizedKey(ExampleRule):
     id = "example_unrecognized_key"
     level = Level.ERROR
     summary = "A top-level key the format does not allow."
-    formats = ("chat", "preference", "completion")
+    formats = ("chat", "preference", "completion", "text")
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         spec = ctx.spec
+        if spec.extra_keys:  # the trainer ignores, or passes on, other columns (TRL)
+            return
         yield from _unrecognized(example, (), spec.top_level_keys, "top-level key")
         for name, allowed in spec.object_keys.items():
             inner = example.get(name)

@@ -6,7 +6,7 @@ from tunelint.profile import RoleSpec
 from tunelint.rules._chat import a_role, format_messages, json_type, quoted_list
 from tunelint.rules.base import ExampleRule, RuleContext
 
-_PART_VALUE_KEY = {"text": "text", "refusal": "refusal", "image_url": "image_url"}
+_PART_VALUE_KEY = {"text": "text", "refusal": "refusal", "image_url": "image_url", "file": "file"}
 
 
 class MissingContent(ExampleRule):
@@ -93,7 +93,7 @@ def _check_parts(
             continue
         value_key = _PART_VALUE_KEY[kind]
         value = part.get(value_key)
-        if kind == "image_url":
+        if kind in ("image_url", "file"):
             valid = isinstance(value, dict) and isinstance(value.get("url"), str) and value["url"]
         else:
             valid = isinstance(value, str) and value != ""

@@ -81,7 +81,7 @@ class Utf8Bom(ReaderRule):
 
     ## Why is this bad?
     A plain JSON parser rejects the first line of such a file. (Azure OpenAI asks for the
-    mark; its profile turns this around.)
+    mark: under its profile this rule is silent and `missing_utf8_bom` reports its absence.)
 
     ## Example
     A file whose first bytes are `EF BB BF`.
@@ -124,3 +124,25 @@ class NotJsonl(ReaderRule):
     level = Level.ERROR
     summary = "The file is a JSON document or array, not JSON Lines."
     formats = ("*",)
+
+
+class MissingUtf8Bom(ReaderRule):
+    """
+    ## What it does
+    Reports, at line 1, a file that does not start with a UTF-8 byte-order mark, under a
+    profile that requires one (Azure OpenAI). Under such a profile `utf8_bom` stays silent.
+
+    ## Why is this bad?
+    Azure OpenAI's fine-tuning docs: the training file "must be encoded in UTF-8 and include
+    a byte-order mark (BOM)".
+
+    ## Example
+    A file whose first bytes are `{"messages"` under `--profile azure-openai`.
+
+    ## Use instead
+    Start the file with the bytes `EF BB BF` (`tunelint fix --profile azure-openai` adds them).
+    """
+
+    id = "missing_utf8_bom"
+    level = Level.ERROR
+    summary = "The file lacks the UTF-8 byte-order mark the profile requires (Azure OpenAI)."

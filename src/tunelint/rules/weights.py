@@ -75,3 +75,41 @@ class AllWeightsZero(ExampleRule):
             yield Problem(
                 ctx.spec.conversation_path, "every assistant message has weight 0; nothing trains"
             )
+
+
+class WeightedImageMessage(ExampleRule):
+    """
+    ## What it does
+    Reports a message that holds an image and has a non-zero `weight`, under a profile that
+    forbids it (Together; OpenAI has no such rule).
+
+    ## Why is this bad?
+    Together's checker refuses the file: "Messages with images cannot have non-zero weights."
+
+    ## Example
+    ```json
+    {"role": "user", "weight": 1, "content": [{"type": "image_url",
+     "image_url": {"url": "data:image/png;base64,iVBORw0KGgo..."}}]}
+    ```
+
+    ## Use instead
+    Set `"weight": 0` on the message with the image, or leave `weight` out.
+    """
+
+    id = "weighted_image_message"
+    level = Level.ERROR
+    summary = "A message with an image has a non-zero weight (Together)."
+    formats = ("chat", "preference")
+
+    def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
+        if not ctx.profile.limits.images_need_zero_weight:
+            return
+        for path, message in format_messages(example, ctx.spec):
+            content = message.get("content")
+            images = (
+                [p for p in content if isinstance(p, dict) and p.get("type") == "image_url"]
+                if isinstance(content, list)
+                else []
+            )
+            if images and message.get("weight", 0) != 0:
+                yield Problem((*path, "weight"), "a message with an image has a non-zero weight")

@@ -1,0 +1,359 @@
+"""Readers for line shapes other than OpenAI's: each turns one example into the OpenAI shape.
+
+A profile's format names its reader with ``shape:`` (bedrock, vertex, sharegpt,
+prompt-completion, prompt-chosen-rejected). The reader checks the line in its own terms (its
+top-level keys, its message list, its role names and message keys) and builds the OpenAI-shape
+example the other rules, the token counter and the statistics read. It records where every
+node it built came from, so a finding on the built example is reported at the line's own path
+(``contents[1].parts[0].text``, not ``messages[1].content[0].text``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from tunelint.diagnostics import JsonPath, Problem, format_path
+from tunelint.rules._chat import json_type, quoted_list
+
+SHAPE_RULES = frozenset(
+    {
+        "example_unrecognized_key",
+        "message_unrecognized_key",
+        "missing_messages_list",
+        "unrecognized_role",
+    }
+)
+"""Rules a shape reader applies itself, in the line's own terms, instead of on the built example."""
+
+
+_ABSENT = object()
+
+
+@dataclass
+class Normalized:
+    """The OpenAI-shape example, where its nodes came from, and the reader's own findings."""
+
+    example: dict[str, Any] = field(default_factory=dict)
+    origins: dict[JsonPath, JsonPath] = field(default_factory=dict)
+    problems: list[tuple[str, Problem]] = field(default_factory=list)
+
+    def original_message(self, message: str, path: JsonPath) -> str:
+        """``message`` with the first built path it names replaced by the line's own path."""
+        for end in range(len(path), 0, -1):
+            shown = format_path(path[:end])
+            if shown in message:
+                return message.replace(shown, format_path(self.original(path[:end])), 1)
+        return message
+
+    def original(self, path: JsonPath) -> JsonPath:
+        """The line's own path for a path in the built example."""
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.origins:
+                return (*self.origins[path[:end]], *path[end:])
+        return path
+
+    def report(self, rule: str, path: JsonPath, message: str, on_key: bool = False) -> None:
+        self.problems.append((rule, Problem(path, message, on_key=on_key)))
+
+
+def _check_keys(value: dict, path: JsonPath, allowed: Any, what: str, out: Normalized) -> None:
+    for key in value:
+        if key not in allowed:
+            out.report(
+                "example_unrecognized_key" if not path else "message_unrecognized_key",
+                (*path, key),
+                f"unrecognized {what} '{key}'; allowed: {quoted_list(allowed)}",
+                on_key=True,
+            )
+
+
+def _message_list(example: dict, key: str, out: Normalized, required: bool = True) -> list:
+    if required:
+        out.origins[("messages",)] = (key,)
+    listed = example.get(key)
+    if listed is None and not required:
+        return []
+    if not isinstance(listed, list):
+        shown = "missing" if key not in example else json_type(listed)
+        out.report(
+            "missing_messages_list",
+            (key,) if key in example else (),
+            f"'{key}' is {shown}, not a list",
+        )
+        return []
+    return listed
+
+
+def _add_message(
+    out: Normalized,
+    origin: JsonPath,
+    role: Any,
+    content: Any,
+    content_origin: JsonPath,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Append one message to the built example and record where its parts came from."""
+    messages = out.example.setdefault("messages", [])
+    index = len(messages)
+    message = {
+        "role": role,
+        **({} if content is _ABSENT else {"content": content}),
+        **(extra or {}),
+    }
+    messages.append(message)
+    out.origins[("messages", index)] = origin
+    out.origins[("messages", index, "content")] = content_origin
+    for key in extra or {}:
+        out.origins[("messages", index, key)] = (*origin, key)
+
+
+def _role(native: Any, names: dict[str, str], path: JsonPath, out: Normalized) -> Any:
+    """The OpenAI role of a native role name; a finding, and the name unchanged, if unknown."""
+    if isinstance(native, str) and native in names:
+        return names[native]
+    if not isinstance(native, str):
+        out.report("unrecognized_role", path, f"role is {json_type(native)}, not a string")
+    else:
+        out.report("unrecognized_role", path, f"role '{native}' is not one of {quoted_list(names)}")
+    return None
+
+
+def _parts(blocks: Any, path: JsonPath, built: JsonPath, convert: Callable, out: Normalized) -> Any:
+    """Content parts from a list of native blocks (``convert`` maps one block). A string is
+    reported here and read as one text block; other values pass on for the content rules."""
+    if isinstance(blocks, str):
+        out.report(
+            "missing_content", path, f"{format_path(path)} is a string, not a list of blocks"
+        )
+        blocks = [{"text": blocks}]
+    if not isinstance(blocks, list):
+        return blocks
+    parts = []
+    for index, block in enumerate(blocks):
+        part = convert(block, (*path, index), out) if isinstance(block, dict) else None
+        if part is None:
+            where = format_path((*path, index))
+            out.report("data_type", (*path, index), f"{where} is not a content block")
+            continue
+        converted, origins = part
+        out.origins[(*built, len(parts))] = (*path, index)
+        for inner, native in origins.items():
+            out.origins[(*built, len(parts), *inner)] = (*path, index, *native)
+        parts.append(converted)
+    return parts
+
+
+def _text(text: Any, origin: JsonPath) -> tuple[dict, dict]:
+    return {"type": "text", "text": text}, {("text",): origin}
+
+
+def _bedrock_block(block: dict, path: JsonPath, out: Normalized) -> tuple[dict, dict] | None:
+    if "text" in block:
+        return _text(block["text"], ("text",))
+    if isinstance(block.get("reasoningContent"), dict):
+        reasoning = block["reasoningContent"].get("reasoningText")
+        text = reasoning.get("text") if isinstance(reasoning, dict) else None
+        return _text(text, ("reasoningContent", "reasoningText", "text"))
+    for kind in ("image", "video"):
+        media = block.get(kind)
+        if isinstance(media, dict):
+            source = media.get("source")
+            location = source.get("s3Location") if isinstance(source, dict) else None
+            uri = location.get("uri") if isinstance(location, dict) else None
+            where = (kind, "source", "s3Location", "uri")
+            if kind == "image":
+                return {"type": "image_url", "image_url": {"url": uri}}, {
+                    ("image_url", "url"): where
+                }
+            return {"type": "file", "file": {"url": uri}}, {("file", "url"): where}
+    return None
+
+
+def bedrock(example: dict, spec: Any) -> Normalized:
+    """``bedrock-conversation-2024``: ``system`` text blocks, ``messages`` of content blocks."""
+    out = Normalized()
+    _check_keys(example, (), spec.top_level_keys, "top-level key", out)
+    system = _message_list(example, "system", out, required=False)
+    if system:
+        parts = _parts(system, ("system",), ("messages", 0, "content"), _bedrock_block, out)
+        _add_message(out, ("system",), "system", parts, ("system",))
+    names = {"user": "user", "assistant": "assistant"}
+    for index, message in enumerate(_message_list(example, "messages", out)):
+        path = ("messages", index)
+        if not isinstance(message, dict):
+            out.report(
+                "data_type", path, f"{format_path(path)} is {json_type(message)}, not an object"
+            )
+            continue
+        _check_keys(message, path, ("role", "content"), "key in a message", out)
+        role = _role(message.get("role"), names, (*path, "role"), out)
+        built = ("messages", len(out.example.get("messages", [])), "content")
+        parts = (
+            _parts(message["content"], (*path, "content"), built, _bedrock_block, out)
+            if "content" in message
+            else _ABSENT
+        )
+        _add_message(out, path, role, parts, (*path, "content"))
+        out.origins[(*built[:2], "role")] = (*path, "role")
+    return out
+
+
+def _vertex_part(block: dict, path: JsonPath, out: Normalized) -> tuple[dict, dict] | None:
+    if "text" in block:
+        return _text(block["text"], ("text",))
+    data = block.get("fileData")
+    if isinstance(data, dict):
+        uri, mime = data.get("fileUri"), data.get("mimeType")
+        where = ("fileData", "fileUri")
+        if isinstance(mime, str) and mime.startswith("image/"):
+            return {"type": "image_url", "image_url": {"url": uri}}, {("image_url", "url"): where}
+        return {"type": "file", "file": {"url": uri}}, {("file", "url"): where}
+    for kind in ("functionCall", "functionResponse"):
+        if isinstance(block.get(kind), dict):
+            return {"type": "text", "text": _compact(block[kind])}, {("text",): (kind,)}
+    return None
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def vertex(example: dict, spec: Any) -> Normalized:
+    """Gemini tuning: ``systemInstruction`` and ``contents`` of ``parts``, roles user and model."""
+    out = Normalized()
+    _check_keys(example, (), spec.top_level_keys, "top-level key", out)
+    instruction = example.get("systemInstruction")
+    if isinstance(instruction, dict):
+        where = ("systemInstruction", "parts")
+        parts = _parts(
+            instruction.get("parts"), where, ("messages", 0, "content"), _vertex_part, out
+        )
+        _add_message(out, ("systemInstruction",), "system", parts, where)
+    names = {"user": "user", "model": "assistant"}
+    for index, message in enumerate(_message_list(example, "contents", out)):
+        path = ("contents", index)
+        if not isinstance(message, dict):
+            out.report(
+                "data_type", path, f"{format_path(path)} is {json_type(message)}, not an object"
+            )
+            continue
+        _check_keys(message, path, ("role", "parts"), "key in a content", out)
+        role = _role(message.get("role"), names, (*path, "role"), out)
+        built = ("messages", len(out.example.get("messages", [])), "content")
+        parts = (
+            _parts(message["parts"], (*path, "parts"), built, _vertex_part, out)
+            if "parts" in message
+            else _ABSENT
+        )
+        _add_message(out, path, role, parts, (*path, "parts"))
+        out.origins[(*built[:2], "role")] = (*path, "role")
+    if "tools" in example:
+        out.example["tools"] = example["tools"]
+        out.origins[("tools",)] = ("tools",)
+    return out
+
+
+SHAREGPT_ROLES = {"system": "system", "human": "user", "user": "user", "gpt": "assistant"}
+
+
+def sharegpt(example: dict, spec: Any) -> Normalized:
+    """ShareGPT ``conversations`` of ``from``/``value`` (Axolotl, Unsloth)."""
+    out = Normalized()
+    _check_keys(example, (), spec.top_level_keys, "top-level key", out)
+    names = {**SHAREGPT_ROLES, "assistant": "assistant"}
+    for index, message in enumerate(_message_list(example, "conversations", out)):
+        path = ("conversations", index)
+        if not isinstance(message, dict):
+            out.report(
+                "data_type", path, f"{format_path(path)} is {json_type(message)}, not an object"
+            )
+            continue
+        _check_keys(message, path, ("from", "value", "weight"), "key in a turn", out)
+        role = _role(message.get("from"), names, (*path, "from"), out)
+        extra = {"weight": message["weight"]} if "weight" in message else None
+        content = message.get("value", _ABSENT)
+        _add_message(out, path, role, content, (*path, "value"), extra)
+        out.origins[("messages", len(out.example["messages"]) - 1, "role")] = (*path, "from")
+    return out
+
+
+def _turns(example: dict, key: str, role: str, out: Normalized) -> Iterator[tuple]:
+    """(origin, role, content, content origin) of a TRL column: a string or a message list."""
+    value = example.get(key)
+    if isinstance(value, str):
+        yield (key,), role, value, (key,)
+    elif isinstance(value, list):
+        for index, message in enumerate(value):
+            path = (key, index)
+            if isinstance(message, dict):
+                content = message.get("content", _ABSENT)
+                yield path, message.get("role"), content, (*path, "content")
+            else:
+                out.report(
+                    "data_type", path, f"{format_path(path)} is {json_type(message)}, not an object"
+                )
+    else:
+        shown = "missing" if key not in example else json_type(value)
+        out.report(
+            "missing_messages_list",
+            (key,) if key in example else (),
+            f"'{key}' is {shown}, not a string or a message list",
+        )
+
+
+def _conversation(example: dict, columns: tuple[tuple[str, str], ...], out: Normalized) -> None:
+    for key, role in columns:
+        for origin, speaker, content, content_origin in _turns(example, key, role, out):
+            _add_message(out, origin, speaker, content, content_origin)
+            out.origins[("messages", len(out.example["messages"]) - 1, "role")] = (
+                (*origin, "role") if origin != content_origin else origin
+            )
+
+
+def prompt_completion(example: dict, spec: Any) -> Normalized:
+    """TRL and Together prompt/completion: strings, or message lists (TRL), as one conversation."""
+    out = Normalized()
+    if not spec.extra_keys:
+        _check_keys(example, (), spec.top_level_keys, "top-level key", out)
+    _conversation(example, (("prompt", "user"), ("completion", "assistant")), out)
+    out.origins[("messages",)] = ("prompt",)
+    return out
+
+
+def prompt_chosen_rejected(example: dict, spec: Any) -> Normalized:
+    """TRL preference: ``prompt`` and the ``chosen``/``rejected`` answers, as OpenAI DPO input."""
+    out = Normalized()
+    if not spec.extra_keys:
+        _check_keys(example, (), spec.top_level_keys, "top-level key", out)
+    columns = (
+        ("prompt", "user", ("input", "messages")),
+        ("chosen", "assistant", ("preferred_output",)),
+        ("rejected", "assistant", ("non_preferred_output",)),
+    )
+    for key, role, target in columns:
+        part = Normalized()
+        _conversation(example, ((key, role),), part)
+        out.problems += part.problems
+        holder = out.example.setdefault("input", {}) if target[0] == "input" else out.example
+        holder[target[-1]] = part.example.get("messages", [])
+        out.origins[target] = (key,)
+        for path, origin in part.origins.items():
+            out.origins[(*target, *path[1:])] = origin
+    return out
+
+
+READERS: dict[str, Callable[[dict, Any], Normalized]] = {
+    "bedrock": bedrock,
+    "vertex": vertex,
+    "sharegpt": sharegpt,
+    "prompt-completion": prompt_completion,
+    "prompt-chosen-rejected": prompt_chosen_rejected,
+}
+
+
+def normalize(example: dict, spec: Any) -> Normalized:
+    """The OpenAI-shape example of a line in the format ``spec`` (its ``shape`` names the reader)."""
+    return READERS[spec.shape](example, spec)
