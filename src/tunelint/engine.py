@@ -16,6 +16,7 @@ from typing import Any
 
 from tunelint.config import Config, RuleSetting, load_config
 from tunelint.diagnostics import Diagnostic, Level, Problem, format_path
+from tunelint.duplicates import duplicate_key
 from tunelint.positions import locate
 from tunelint.profile import load_profile
 from tunelint.reader import FileNotText, ReaderFinding, Record, read_records
@@ -126,6 +127,12 @@ class _FileChecker:
         self.result.examples += 1
         before = len(self.result.diagnostics)
         value = record.value
+        if "duplicate_key" in self.active.levels and record.text is not None:
+            duplicate = duplicate_key(record.text, value)
+            if duplicate is not None:
+                key, column = duplicate
+                message = f"duplicate key '{key}' in one object; parsers keep only one value"
+                self._reader_finding(record.line, ReaderFinding("duplicate_key", message, column))
         for rule, ctx in self.active.example:
             if not (rule.checks_any_value or isinstance(value, dict)):
                 continue
