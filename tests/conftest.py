@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from tunelint.config import config_from_dict
 from tunelint.engine import FileResult, check_lines
@@ -49,3 +51,9 @@ def corpus() -> Path:
     if not SHARED_CORPUS.is_dir():
         pytest.skip("shared/corpus is not beside this checkout")
     return SHARED_CORPUS
+
+
+# Property tests stay quick in CI; HYPOTHESIS_PROFILE=long searches harder by hand.
+settings.register_profile("ci", max_examples=150, deadline=None)
+settings.register_profile("long", max_examples=5_000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -17,7 +17,7 @@ from typing import Any
 from tunelint.config import Config, RuleSetting, load_config
 from tunelint.diagnostics import Diagnostic, Level, Problem, format_path
 from tunelint.duplicates import duplicate_key
-from tunelint.positions import locate
+from tunelint.positions import Locator
 from tunelint.profile import load_profile
 from tunelint.reader import FileNotText, ReaderFinding, Record, read_records
 from tunelint.rules import DatasetRule, ExampleRule, all_rules
@@ -84,6 +84,7 @@ class _FileChecker:
             "chat",
         )
         self.states = [(rule, ctx, rule.start(ctx)) for rule, ctx in self.active.dataset]
+        self._locator: Locator | None = None
 
     def _place(self, record: Record, rule_id: str, problem: Problem) -> None:
         level = self.active.levels.get(rule_id)
@@ -91,7 +92,9 @@ class _FileChecker:
             return
         column, end = 1, None
         if record.text is not None and problem.path:
-            span = locate(record.text, problem.path, problem.on_key)
+            if self._locator is None or self._locator.text is not record.text:
+                self._locator = Locator(record.text)  # one per line: many findings stay linear
+            span = self._locator.locate(problem.path, problem.on_key)
             if span is not None:
                 column, end = span
         self.result.diagnostics.append(
