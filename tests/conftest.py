@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from tunelint.config import Config, config_from_dict
 from tunelint.engine import FileResult, check_lines
@@ -85,3 +86,9 @@ def git_repo(tmp_path: Path) -> Path:
     git(tmp_path, "init", "-q", "-b", "main")
     git(tmp_path, "commit", "-q", "--allow-empty", "-m", "start")
     return tmp_path
+
+
+# Property tests stay quick in CI; HYPOTHESIS_PROFILE=long searches harder by hand.
+settings.register_profile("ci", max_examples=150, deadline=None)
+settings.register_profile("long", max_examples=5_000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from tunelint.diagnostics import Level
+from tunelint.profile import available_profiles
 from tunelint.rules import all_rules
 
 CONFIG_NAMES = (".tunelint.yaml", ".tunelint.yml")
@@ -374,6 +375,12 @@ def _apply(data: Any, config: Config, path: Path | None, seen: tuple[Path, ...])
             if not _check_type(data[key], setting.type):
                 raise ConfigError(
                     f"'{key}' must be {_type_name(setting.type)}, not {data[key]!r}",
+                    source,
+                    lines.get((key,)),
+                )
+            if key == "profile" and data[key] not in available_profiles():
+                raise ConfigError(
+                    f"unknown profile {data[key]!r} (known: {', '.join(available_profiles())})",
                     source,
                     lines.get((key,)),
                 )

@@ -16,9 +16,10 @@ from typing import Any
 
 from tunelint.config import Config, RuleSetting, load_config
 from tunelint.diagnostics import Diagnostic, Level, Problem, format_path
+from tunelint.duplicates import duplicate_key
 from tunelint.fingerprint import example_hash, text_hash
 from tunelint.formats import FormatDetector
-from tunelint.positions import locate
+from tunelint.positions import Locator
 from tunelint.profile import load_profile
 from tunelint.reader import FileNotText, ReaderFinding, Record, read_records
 from tunelint.rules import DatasetRule, ExampleRule, all_rules
@@ -103,6 +104,7 @@ class FileChecker:
         self.detector = FormatDetector(self.profile, config.settings.get("format"), decided_format)
         self.active = self._build(self.detector.format)
         self.states = [(rule, ctx, rule.start(ctx)) for rule, ctx in self.active.dataset]
+        self._locator: Locator | None = None
 
     def _build(self, fmt: str) -> _Active:
         return _Active.build(
@@ -132,7 +134,9 @@ class FileChecker:
         path = shaped.original(problem.path) if shaped else problem.path
         column, end = 1, None
         if record.text is not None and path:
-            span = locate(record.text, path, problem.on_key)
+            if self._locator is None or self._locator.text is not record.text:
+                self._locator = Locator(record.text)  # one per line: many findings stay linear
+            span = self._locator.locate(path, problem.on_key)
             if span is not None:
                 column, end = span
         self.result.diagnostics.append(
@@ -196,6 +200,12 @@ class FileChecker:
             self.result.skipped["mixed_formats"] += 1
         else:
             self.result.examples += 1
+        if "duplicate_key" in self.active.levels and record.text is not None:
+            duplicate = duplicate_key(record.text, value)
+            if duplicate is not None:
+                key, column = duplicate
+                message = f"duplicate key '{key}' in one object; parsers keep only one value"
+                self._reader_finding(record.line, ReaderFinding("duplicate_key", message, column))
         example_rules = () if other_format else self.active.example
         shaped = self._shaped(record, value) if not other_format else None
         checked = shaped.example if shaped else value

@@ -43,9 +43,9 @@ def _value_end(text: str, i: int) -> int:
     return match.end() if match else i + 1
 
 
-def _member(text: str, i: int, name: str) -> tuple[int, int, int] | None:
-    """In the object at ``i``: (key start, key end, value start) of the last member ``name``."""
-    found = None
+def _members(text: str, i: int) -> dict[str, tuple[int, int, int]]:
+    """In the object at ``i``: name -> (key start, key end, value start) of every member."""
+    found: dict[str, tuple[int, int, int]] = {}
     i = _skip_space(text, i + 1)
     while i < len(text) and text[i] != "}":
         key = _STRING.match(text, i)
@@ -58,56 +58,90 @@ def _member(text: str, i: int, name: str) -> tuple[int, int, int] | None:
         if value_start >= len(text):
             return found
         try:
-            matches = json.loads(key.group()) == name
+            name = json.loads(key.group())
         except ValueError:
-            matches = False
-        if matches:  # json.loads keeps the last of duplicate keys: so do we
-            found = (key.start(), key.end(), value_start)
+            name = None
+        if isinstance(name, str):  # json.loads keeps the last of duplicate keys: so do we
+            found[name] = (key.start(), key.end(), value_start)
         i = _skip_space(text, _value_end(text, value_start))
         if i < len(text) and text[i] == ",":
             i = _skip_space(text, i + 1)
     return found
 
 
-def _item(text: str, i: int, index: int) -> int | None:
-    """In the array at ``i``: the start of item ``index``."""
-    i = _skip_space(text, i + 1)
-    for _ in range(index):
-        if i >= len(text) or text[i] == "]":
+class Locator:
+    """``locate`` for many paths in one line of JSON text.
+
+    It remembers the members of every object and the item starts of every array it has
+    walked, so each part of the line is scanned at most once however many findings the line
+    has: a line with a million bad items costs O(length), not O(length x findings).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._objects: dict[int, dict[str, tuple[int, int, int]]] = {}
+        self._arrays: dict[int, list[int]] = {}
+        self._array_ends: set[int] = set()
+
+    def _member(self, i: int, name: str) -> tuple[int, int, int] | None:
+        members = self._objects.get(i)
+        if members is None:
+            members = self._objects[i] = _members(self.text, i)
+        return members.get(name)
+
+    def _item(self, i: int, index: int) -> int | None:
+        """In the array at ``i``: the start of item ``index``."""
+        text = self.text
+        starts = self._arrays.get(i)
+        if starts is None:
+            starts = self._arrays[i] = []
+            j = _skip_space(text, i + 1)
+            if j >= len(text) or text[j] == "]":
+                self._array_ends.add(i)
+            else:
+                starts.append(j)
+        while len(starts) <= index and i not in self._array_ends:
+            j = _skip_space(text, _value_end(text, starts[-1]))
+            if j < len(text) and text[j] == ",":
+                j = _skip_space(text, j + 1)
+            if j >= len(text) or text[j] == "]":
+                self._array_ends.add(i)
+            else:
+                starts.append(j)
+        return starts[index] if index < len(starts) else None
+
+    def locate(self, path: JsonPath, on_key: bool = False) -> tuple[int, int] | None:
+        """1-based (column, end column, inclusive) of the value at ``path``, or of its key.
+
+        Returns None when the path is not found in the text (the caller falls back to
+        column 1).
+        """
+        text = self.text
+        i = _skip_space(text, 0)
+        for depth, part in enumerate(path):
+            if i >= len(text):
+                return None
+            if isinstance(part, str):
+                if text[i] != "{":
+                    return None
+                member = self._member(i, part)
+                if member is None:
+                    return None
+                key_start, key_end, i = member
+                if on_key and depth == len(path) - 1:
+                    return key_start + 1, key_end
+            else:
+                if text[i] != "[" or part < 0:
+                    return None
+                item = self._item(i, part)
+                if item is None:
+                    return None
+                i = item
+        if i >= len(text):
             return None
-        i = _skip_space(text, _value_end(text, i))
-        if i < len(text) and text[i] == ",":
-            i = _skip_space(text, i + 1)
-    if i >= len(text) or text[i] == "]":
-        return None
-    return i
+        return i + 1, _value_end(text, i)
 
 
 def locate(text: str, path: JsonPath, on_key: bool = False) -> tuple[int, int] | None:
-    """1-based (column, end column, inclusive) of the value at ``path``, or of its key.
-
-    Returns None when the path is not found in the text (the caller falls back to column 1).
-    """
-    i = _skip_space(text, 0)
-    for depth, part in enumerate(path):
-        if i >= len(text):
-            return None
-        if isinstance(part, str):
-            if text[i] != "{":
-                return None
-            member = _member(text, i, part)
-            if member is None:
-                return None
-            key_start, key_end, i = member
-            if on_key and depth == len(path) - 1:
-                return key_start + 1, key_end
-        else:
-            if text[i] != "[":
-                return None
-            item = _item(text, i, part)
-            if item is None:
-                return None
-            i = item
-    if i >= len(text):
-        return None
-    return i + 1, _value_end(text, i)
+    """1-based (column, end column, inclusive) of the value at ``path`` in ``text``, or None."""
+    return Locator(text).locate(path, on_key)

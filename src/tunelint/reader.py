@@ -176,8 +176,8 @@ def read_records(lines: Iterable[bytes], first_line: int = 1) -> Iterator[Record
         number += 1
         if number == 1:
             finding = sniff_binary(raw)
-            if finding is not None:
-                raise FileNotText(finding)
+            if finding is not None:  # count the lines it skips: nothing goes unreported
+                raise FileNotText(finding, lines=1 + sum(1 for _ in iterator))
             if looks_like_document_start(raw):
                 yield from _read_possible_document(raw, iterator)
                 return

@@ -55,8 +55,10 @@ class ConsecutiveSameRole(ExampleRule):
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         path = ctx.spec.conversation_path
         listed = value_at(example, path) if path else None
-        roles = [role_of(m) if isinstance(m, dict) else None for m in listed or ()]
-        for index in range(1, len(roles) if isinstance(listed, list) else 0):
+        if not isinstance(listed, list):
+            return
+        roles = [role_of(m) if isinstance(m, dict) else None for m in listed]
+        for index in range(1, len(roles)):
             role = roles[index]
             if role is not None and role != "tool" and role == roles[index - 1]:
                 yield Problem(

@@ -1,0 +1,32 @@
+"""The duplicate-key rule: found by the engine on the line's text (see tunelint.duplicates)."""
+
+from tunelint.diagnostics import Level
+from tunelint.rules.base import ReaderRule
+
+
+class DuplicateKey(ReaderRule):
+    """
+    ## What it does
+    Reports a key that appears twice in one JSON object, at the second occurrence. Every
+    line that parses is checked; lines without a duplicate pay only a count and a walk of the
+    parsed value, and `duplicate_key: off` skips even that. (One blind spot: a duplicate
+    whose key ends in a backslash can go unnoticed.)
+
+    ## Why is this bad?
+    JSON parsers keep one of the values, usually the last, without a word: the other is
+    lost, and which one survives depends on the parser that reads the file.
+
+    ## Example
+    ```json
+    {"messages": [{"role": "user", "content": "Hi", "content": "Hello?"}]}
+    ```
+
+    ## Use instead
+    ```json
+    {"messages": [{"role": "user", "content": "Hello?"}]}
+    ```
+    """
+
+    id = "duplicate_key"
+    level = Level.WARNING
+    summary = "A key appears twice in one JSON object."
