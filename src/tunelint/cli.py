@@ -34,6 +34,14 @@ def _profile_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _tokenizer_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--tokenizer",
+        metavar="PATH",
+        help="a local Hugging Face tokenizer.json for an open-weight model (needs tunelint[hf])",
+    )
+
+
 def _common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="FILE", help="config file (default: discovered)")
     _profile_option(parser)
@@ -130,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument(
         "--epochs", type=_positive_int, metavar="N", help="epochs (default: the heuristic)"
     )
+    _tokenizer_option(stats)
     _common_options(stats)
 
     profiles = commands.add_parser(
@@ -252,7 +261,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError("--show-suppressed works with --format text")
     suppression_filter = _suppression_filter(args, config)
     suppressed = []
-    _check_model(config.settings["model"])
+    _check_model(config.settings["model"], config.settings["profile"])
     changed = _changed_lines(args.diff_base)
     expansion = expand(args.paths, config.is_ignored)
     for message in expansion.errors:
@@ -318,32 +327,40 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
 
 
-def _check_model(name: str | None) -> None:
-    """An unknown ``model:`` is a usage error before any file is read."""
-    from tunelint.models import UnknownModel, resolve_model
+def _check_model(name: str | None, profile: str = "openai") -> None:
+    """A ``model:`` the profile does not know is a usage error before any file is read."""
+    from tunelint.costing import choose
+    from tunelint.models import UnknownModel
 
     try:
-        resolve_model(name)
+        choose(profile, name)
     except UnknownModel as error:
         raise UsageError(str(error)) from None
+
+
+def _stats_setup(args: argparse.Namespace, config):
+    """The estimate (profile's model, limit, epochs), the token counter and the tool constants."""
+    from tunelint.config import ConfigError
+    from tunelint.costing import TokenizerError
+    from tunelint.models import UnknownModel
+    from tunelint.stats import estimate_for
+    from tunelint.tokens import TokenizerDataError
+
+    try:
+        estimate = estimate_for(config, args.model, args.epochs, args.tokenizer)
+    except (UnknownModel, ConfigError, TokenizerDataError, TokenizerError) as error:
+        raise UsageError(str(error)) from None
+    return estimate, estimate.tokens.count, estimate.tokens.tool_constants
 
 
 def run_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import importlib
 
-    from tunelint.config import ConfigError
-    from tunelint.models import UnknownModel, load_catalog
     from tunelint.paths import expand, readable_file_error
-    from tunelint.stats import build_report, collect_file, estimate_for
-    from tunelint.tokens import TokenizerDataError, text_counter
+    from tunelint.stats import build_report, collect_file
 
     config = _load_config(args)
-    try:
-        estimate = estimate_for(config, args.model, args.epochs)
-        count = text_counter(estimate.model.encoding)
-    except (UnknownModel, ConfigError, TokenizerDataError) as error:
-        raise UsageError(str(error)) from None
-    tool_constants = load_catalog().encodings[estimate.model.encoding].tool_constants
+    estimate, count, tool_constants = _stats_setup(args, config)
     expansion = expand(args.paths, config.is_ignored)
     for message in expansion.errors:
         err.write(f"tunelint: {message}\n")
