@@ -141,6 +141,24 @@ def build_parser() -> argparse.ArgumentParser:
     _tokenizer_option(stats)
     _common_options(stats)
 
+    compare = commands.add_parser(
+        "compare", help="check and cost one file under several profiles, side by side"
+    )
+    compare.add_argument("path", metavar="PATH")
+    compare.add_argument(
+        "--profiles",
+        required=True,
+        metavar="A,B,...",
+        help="comma-separated profiles, e.g. openai,together,fireworks",
+    )
+    compare.add_argument("--format", default="text", choices=("text", "json"), help="output format")
+    compare.add_argument(
+        "--epochs", type=_positive_int, metavar="N", help="epochs (default: the heuristic)"
+    )
+    _tokenizer_option(compare)
+    compare.add_argument("--config", metavar="FILE", help="config file (default: discovered)")
+    compare.set_defaults(rule=[], profile=None)
+
     profiles = commands.add_parser(
         "profiles", help="list the provider profiles: formats, limits, date checked"
     )
@@ -385,6 +403,41 @@ def run_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_USAGE if unreadable else EXIT_OK
 
 
+def run_compare(args: argparse.Namespace, out: TextIO) -> int:
+    """Exit 0 whatever the profiles find (a report); 2 for a usage problem or unreadable file."""
+    import json
+
+    from tunelint.compare import compare
+    from tunelint.config import ConfigError
+    from tunelint.costing import TokenizerError
+    from tunelint.models import UnknownModel
+    from tunelint.paths import readable_file_error
+    from tunelint.profile import available_profiles
+    from tunelint.report import compare_text
+    from tunelint.tokens import TokenizerDataError
+
+    config = _load_config(args)
+    profiles = [name.strip() for name in args.profiles.split(",") if name.strip()]
+    unknown = [name for name in profiles if name not in available_profiles()]
+    if unknown or not profiles:
+        raise UsageError(
+            f"--profiles: unknown profile {', '.join(map(repr, unknown)) or 'list (empty)'};"
+            f" known: {', '.join(available_profiles())}"
+        )
+    try:
+        report = compare(args.path, config, profiles, args.epochs, args.tokenizer)
+    except (UnknownModel, ConfigError, TokenizerDataError, TokenizerError) as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:
+        problem = readable_file_error(args.path) or error.strerror or error
+        raise UsageError(f"{args.path}: {problem}") from None
+    if args.format == "json":
+        out.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.write(compare_text.render(report))
+    return EXIT_OK
+
+
 def rules_markdown_table() -> str:
     """The README's rules table, generated from the rules themselves."""
     from tunelint.rules import all_rules
@@ -447,6 +500,8 @@ def _dispatch(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
         return EXIT_OK
     if args.command == "stats":
         return run_stats(args, out, err)
+    if args.command == "compare":
+        return run_compare(args, out)
     _print_config(_load_config(args), out)
     return EXIT_OK
 

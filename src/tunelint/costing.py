@@ -34,6 +34,8 @@ from tunelint.tokens import TextCounter, text_counter
 
 PROXY_ENCODING = "o200k_base"
 """The encoding whose counts stand in for a tokenizer that cannot be run offline."""
+HF_TOKENIZER = "hf-tokenizer-json"
+"""A profile model's ``tokenizer:`` when it is the base model's Hugging Face tokenizer.json."""
 BASE_MODEL = "base model"
 """The model's label under a profile that records no models, when ``--model`` is not given."""
 
@@ -66,6 +68,11 @@ class ProfileChoice:
     model: Model | ProfileModel
     token_limit: int | None
     tokens: TokenSource
+
+    @property
+    def takes_tokenizer_json(self) -> bool:
+        """Whether ``--tokenizer`` (a Hugging Face tokenizer.json) applies to this model."""
+        return isinstance(self.model, ProfileModel) and self.model.tokenizer == HF_TOKENIZER
 
 
 def _tiktoken(encoding: str) -> TokenSource:
@@ -107,7 +114,7 @@ def _token_source(kind: str, name: str, tokenizer_path: str | None) -> TokenSour
         if tokenizer_path:
             raise TokenizerError(f"--tokenizer: {name} is counted exactly with {kind} (tiktoken)")
         return _tiktoken(kind)
-    if kind == "hf-tokenizer-json":
+    if kind == HF_TOKENIZER:
         if tokenizer_path:
             return hf_tokenizer(tokenizer_path)
         return _proxy("give the base model's tokenizer.json with --tokenizer for exact counts")
