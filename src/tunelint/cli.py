@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from tunelint import __version__
+from tunelint.progress import Progress
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -26,6 +27,32 @@ class UsageError(Exception):
 
 def _use_color(stream: TextIO) -> bool:
     return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _jobs(text: str) -> int:
+    if text == "auto":
+        from tunelint.parallel import default_jobs
+
+        return default_jobs()
+    return _positive_int(text)
+
+
+def _model_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", help="model to estimate for (default: config, then catalog)")
+    parser.add_argument(
+        "--epochs", type=_positive_int, metavar="N", help="epochs (default: the heuristic)"
+    )
+    _tokenizer_option(parser)
+
+
+def _reading_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--jobs",
+        type=_jobs,
+        default="auto",
+        metavar="N",
+        help="processes for a large file (default: auto, one per core; 1: no split)",
+    )
 
 
 def _profile_option(parser: argparse.ArgumentParser) -> None:
@@ -89,6 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--show-suppressed", action="store_true", help="list the findings suppressions silenced"
     )
     check.add_argument(
+        "--stats",
+        action="store_true",
+        help="also print the statistics and cost (one pass: each file is read once)",
+    )
+    _reading_options(check)
+    _model_options(check)
+    check.add_argument(
         "--diff-base",
         metavar="REV",
         help="report only findings on lines added or changed since git revision REV",
@@ -134,11 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument(
         "--format", default="text", choices=("text", "json", "markdown"), help="output format"
     )
-    stats.add_argument("--model", help="model to estimate for (default: config, then catalog)")
-    stats.add_argument(
-        "--epochs", type=_positive_int, metavar="N", help="epochs (default: the heuristic)"
-    )
-    _tokenizer_option(stats)
+    _model_options(stats)
+    _reading_options(stats)
     _common_options(stats)
 
     compare = commands.add_parser(
@@ -263,6 +294,7 @@ def _changed_lines(base: str | None):
 def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from tunelint.engine import check_file
     from tunelint.leakage import TrainingIndex
+    from tunelint.parallel import check_path
     from tunelint.paths import expand, readable_file_error
     from tunelint.report import get_formatter
 
@@ -279,12 +311,24 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError("--show-suppressed works with --format text")
     suppression_filter = _suppression_filter(args, config)
     suppressed = []
+    if args.model:
+        config.settings["model"] = args.model
     _check_model(config.settings["model"], config.settings["profile"])
+    if args.stats and (args.format != "text" or args.validation):
+        raise UsageError("--stats works with --format text and without --validation")
+    stats_observer = estimate = None
+    stats_files: list = []
+    if args.stats:
+        from tunelint.stats import StatsObserver
+
+        estimate, count, tool_constants = _stats_setup(args, config)
+        stats_observer = lambda: StatsObserver(count, tool_constants)  # noqa: E731
     changed = _changed_lines(args.diff_base)
     expansion = expand(args.paths, config.is_ignored)
     for message in expansion.errors:
         err.write(f"tunelint: {message}\n")
     report_to = err if args.write_baseline == "-" else out
+    progress = Progress.for_files(expansion.files)
     formatter = formatter_class(report_to, _use_color(report_to))
     formatter.begin()
     results = []
@@ -295,7 +339,9 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for path, is_validation in jobs:
         try:
             if training is None:
-                result = check_file(path, config)
+                result, file_stats = check_path(path, config, args.jobs, stats_observer, progress)
+                if file_stats is not None:
+                    stats_files.append((path, file_stats))
             elif is_validation:
                 result = training.check_validation(path, config)
             else:
@@ -308,14 +354,19 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             result = changed.restrict(result)
         suppressed += suppression_filter.apply(result)
         results.append(result)
+        progress.clear()
         formatter.add(result)
         report_to.flush()
         for message in result.internal_errors:
             err.write(f"tunelint: {message}\n")
+    progress.close()
     unused = suppression_filter.unused()
     if unused is not None:
         formatter.add(unused)
     formatter.end([*results, unused] if unused else results)
+    if stats_files:
+        out.write("\n")
+        _write_stats(stats_files, estimate, "text", out)
     out.flush()
     from tunelint.diagnostics import Level
     from tunelint.suppress import show_suppressed
@@ -371,11 +422,18 @@ def _stats_setup(args: argparse.Namespace, config):
     return estimate, estimate.tokens.count, estimate.tokens.tool_constants
 
 
-def run_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def _write_stats(files: list, estimate, fmt: str, out: TextIO) -> None:
     import importlib
 
+    from tunelint.stats import build_report
+
+    renderer = importlib.import_module(f"tunelint.report.stats_{fmt}")
+    out.write(renderer.render(build_report(files, estimate)))
+
+
+def run_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from tunelint.paths import expand, readable_file_error
-    from tunelint.stats import build_report, collect_file
+    from tunelint.stats import collect_file
 
     config = _load_config(args)
     estimate, count, tool_constants = _stats_setup(args, config)
@@ -384,9 +442,10 @@ def run_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"tunelint: {message}\n")
     files = []
     unreadable, internal = bool(expansion.errors), False
+    progress = Progress.for_files(expansion.files)
     for path in expansion.files:
         try:
-            result, stats = collect_file(path, config, count, tool_constants)
+            result, stats = collect_file(path, config, count, tool_constants, args.jobs, progress)
         except OSError as error:
             err.write(f"tunelint: {path}: {readable_file_error(path) or error.strerror or error}\n")
             unreadable = True
@@ -395,9 +454,9 @@ def run_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             err.write(f"tunelint: {message}\n")
         internal = internal or bool(result.internal_errors)
         files.append((path, stats))
+    progress.close()
     if files:
-        renderer = importlib.import_module(f"tunelint.report.stats_{args.format}")
-        out.write(renderer.render(build_report(files, estimate)))
+        _write_stats(files, estimate, args.format, out)
     if internal:
         return EXIT_INTERNAL
     return EXIT_USAGE if unreadable else EXIT_OK

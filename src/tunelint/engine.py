@@ -85,16 +85,22 @@ class _Active:
         return cls(levels, example, dataset, fmt)
 
 
-class _FileChecker:
+class FileChecker:
     """Checks the records of one file in order; holds the dataset rules' state."""
 
-    def __init__(self, path: str, config: Config, observer: ExampleObserver | None = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        config: Config,
+        observer: ExampleObserver | None = None,
+        decided_format: str | None = None,
+    ) -> None:
         self.result = FileResult(path)
         self.config = config
         self.observer = observer
         self.settings = config.rules_for(path if path != "<input>" else None)
         self.profile = load_profile(config.settings["profile"])
-        self.detector = FormatDetector(self.profile, config.settings.get("format"))
+        self.detector = FormatDetector(self.profile, config.settings.get("format"), decided_format)
         self.active = self._build(self.detector.format)
         self.states = [(rule, ctx, rule.start(ctx)) for rule, ctx in self.active.dataset]
 
@@ -275,7 +281,7 @@ def check_lines(
     observer: ExampleObserver | None = None,
 ) -> FileResult:
     """Check JSONL given as lines (str or bytes, newlines optional)."""
-    checker = _FileChecker(filename, config or load_config(discover=False), observer)
+    checker = FileChecker(filename, config or load_config(discover=False), observer)
     return checker.run(_as_bytes(lines))
 
 
@@ -283,9 +289,13 @@ def check_file(
     path: str | os.PathLike[str],
     config: Config | None = None,
     observer: ExampleObserver | None = None,
+    through: Callable[[Iterable[bytes]], Iterable[bytes]] | None = None,
 ) -> FileResult:
-    """Check one JSONL file, streaming it line by line. Raises OSError if it cannot be read."""
+    """Check one JSONL file, streaming it line by line. Raises OSError if it cannot be read.
+
+    ``through`` sees the raw lines on their way to the reader (a progress bar counts them).
+    """
     config = config or load_config(discover=False)
-    checker = _FileChecker(str(path), config, observer)
+    checker = FileChecker(str(path), config, observer)
     with open(Path(path), "rb") as handle:
-        return checker.run(handle)
+        return checker.run(through(handle) if through else handle)

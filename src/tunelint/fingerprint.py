@@ -15,23 +15,27 @@ from typing import Any
 HASH_DIGITS = 16
 
 
-def _digest(data: str) -> str:
-    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:HASH_DIGITS]
-
-
 def canonical_json(value: Any) -> str:
     """The one text of a JSON value: sorted keys, no spaces, unicode kept."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def example_hash(value: Any) -> str:
-    """The hash of a parsed example's canonical JSON."""
+def example_digest(value: Any) -> bytes:
+    """16 bytes of the SHA-256 of a parsed example's canonical JSON (duplicates compare these)."""
     try:
-        return _digest(canonical_json(value))
+        data = canonical_json(value)
     except RecursionError:  # parsed by json.loads, but too deep to serialize again
-        return _digest("text:" + repr(value)[:1_000_000])
+        data = "text:" + repr(value)[:1_000_000]
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).digest()[:16]
+
+
+def example_hash(value: Any) -> str:
+    """The hash of a parsed example's canonical JSON, as baselines record it."""
+    return example_digest(value).hex()[:HASH_DIGITS]
 
 
 def text_hash(text: str) -> str:
     """The hash of a line that is not an example (invalid JSON, blank)."""
-    return _digest("text:" + text)
+    return hashlib.sha256(("text:" + text).encode("utf-8", "surrogatepass")).hexdigest()[
+        :HASH_DIGITS
+    ]

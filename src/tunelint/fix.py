@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import hashlib
 import json
 import os
 import stat
@@ -36,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from tunelint.diagnostics import format_path
-from tunelint.fingerprint import canonical_json
+from tunelint.fingerprint import example_digest
 from tunelint.reader import BOM, DOCUMENT_BUFFER_LIMIT, parse_json, sniff_binary
 
 COMPACT = (",", ":")
@@ -270,7 +269,7 @@ class Fixer:
                     self.changes.append(Change(line, f"{path}: stripped surrounding whitespace"))
                     changed = True
         if self.options.drop_duplicates:
-            digest = hashlib.sha256(canonical_json(value).encode("utf-8", "surrogatepass")).digest()
+            digest = example_digest(value)
             if digest in self._seen:
                 self.changes.append(
                     Change(line, f"dropped a duplicate of the example at line {self._seen[digest]}")

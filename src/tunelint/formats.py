@@ -55,11 +55,16 @@ def check_format_name(name: str, profile: Profile) -> str:
 class FormatDetector:
     """Decides a file's format from its first example that shows one, or takes a forced one."""
 
-    def __init__(self, profile: Profile, forced: str | None = None) -> None:
+    def __init__(
+        self, profile: Profile, forced: str | None = None, decided: str | None = None
+    ) -> None:
+        """``decided``: a format already detected from the file's first lines (by the process
+        that split the file into parts), kept as if this detector had seen those lines."""
         self.profile = profile
         self.forced = forced is not None
-        self.format = check_format_name(forced, profile) if forced else profile.default_format
-        self.decided = self.forced
+        chosen = forced or decided
+        self.format = check_format_name(chosen, profile) if chosen else profile.default_format
+        self.decided = chosen is not None
 
     def observe(self, example: Any) -> str | None:
         """Note one parsed example; return its own format (None if it shows none)."""

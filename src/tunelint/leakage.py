@@ -13,7 +13,8 @@ from typing import Any
 from tunelint.config import Config
 from tunelint.diagnostics import Diagnostic, Level
 from tunelint.engine import ExampleObserver, FileResult, check_file
-from tunelint.rules.dataset import TooFewExamples, example_digest
+from tunelint.fingerprint import example_digest
+from tunelint.rules.dataset import TooFewExamples
 from tunelint.rules.train_validation_overlap import TrainValidationOverlap
 
 

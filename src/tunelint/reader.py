@@ -160,7 +160,7 @@ def _strip_newline(raw: bytes) -> bytes:
     return raw
 
 
-def _looks_like_document_start(raw: bytes) -> bool:
+def looks_like_document_start(raw: bytes) -> bool:
     stripped = raw.strip().lstrip(BOM)
     return stripped in (b"{", b"[") or (stripped.startswith(b"[") and not stripped.endswith(b"]"))
 
@@ -178,7 +178,7 @@ def read_records(lines: Iterable[bytes], first_line: int = 1) -> Iterator[Record
             finding = sniff_binary(raw)
             if finding is not None:
                 raise FileNotText(finding)
-            if _looks_like_document_start(raw):
+            if looks_like_document_start(raw):
                 yield from _read_possible_document(raw, iterator)
                 return
         yield _decode(_strip_newline(raw), number)

@@ -18,9 +18,10 @@ from typing import Any
 
 from tunelint.config import Config, ConfigError
 from tunelint.costing import TokenSource, choose, model_facts, price_of
-from tunelint.engine import FileResult, check_file
+from tunelint.engine import FileResult
 from tunelint.models import Model, load_catalog
 from tunelint.profile import DEFAULT_PROFILE, ProfileModel
+from tunelint.progress import NO_PROGRESS, Progress
 from tunelint.tokens import ExampleTokens, TextCounter, conversation, count_example
 
 PERCENTILES = {
@@ -240,25 +241,46 @@ def build_report(
     }
 
 
+class StatsObserver:
+    """The engine observer that folds every example without errors into ``stats``."""
+
+    def __init__(self, count: TextCounter, tool_constants: Mapping[str, int]) -> None:
+        self.count = count
+        self.tool_constants = tool_constants
+        self.stats = Stats()
+
+    def __call__(self, line: int, example: Any, has_error: bool) -> None:
+        if has_error:
+            self.stats.skipped_lines += 1
+        else:
+            self.stats.add(example, count_example(example, self.count, self.tool_constants))
+
+
+def stats_config(config: Config) -> Config:
+    """The config statistics are collected with: an over-long example is counted, not skipped."""
+    return config.with_rule_levels(["over_token_limit=off"])
+
+
 def collect_file(
-    path: str, config: Config, count: TextCounter, tool_constants: Mapping[str, int]
+    path: str,
+    config: Config,
+    count: TextCounter,
+    tool_constants: Mapping[str, int],
+    jobs: int = 1,
+    progress: Progress = NO_PROGRESS,
 ) -> tuple[FileResult, Stats]:
     """Read and check one file once; fold every example without errors into its ``Stats``.
 
     Lines with errors (and lines that are not examples at all) are counted as skipped. The
-    token-limit rule is turned off for this run: an over-long example is counted, not skipped.
+    token-limit rule is turned off for this run (``stats_config``). ``jobs`` > 1 lets a large
+    file be checked in parts on several cores, with the same result.
     """
-    stats = Stats()
+    from tunelint.parallel import check_path
 
-    def observe(line: int, example: Any, has_error: bool) -> None:
-        if has_error:
-            stats.skipped_lines += 1
-        else:
-            stats.add(example, count_example(example, count, tool_constants))
-
-    quiet = config.with_rule_levels(["over_token_limit=off"])
-    result = check_file(path, quiet, observer=observe)
-    stats.skipped_lines += sum(result.skipped.values())
+    result, stats = check_path(
+        path, stats_config(config), jobs, lambda: StatsObserver(count, tool_constants), progress
+    )
+    assert stats is not None
     return result, stats
 
 

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from tunelint.diagnostics import Level, Problem
+from tunelint.fingerprint import example_digest
 from tunelint.rules.base import DatasetRule, RuleContext
 
 
-def example_digest(example: Any) -> bytes:
-    """A 16-byte fingerprint of an example's JSON value (key order does not matter)."""
-    canonical = json.dumps(example, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.blake2b(canonical.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+class _ExampleCount(DatasetRule):
+    """State: how many examples the file has."""
+
+    def start(self, ctx: RuleContext) -> int:
+        return 0
+
+    def add(self, state: int, example: Any, line: int, ctx: RuleContext) -> int:
+        return state + 1
+
+    def merge(self, first: int, second: int) -> int:
+        return first + second
 
 
-class TooFewExamples(DatasetRule):
+class TooFewExamples(_ExampleCount):
     """
     ## What it does
     Reports, at line 1, a file with fewer examples than the profile's minimum (OpenAI: 10),
@@ -40,15 +46,6 @@ class TooFewExamples(DatasetRule):
     summary = "The file has fewer examples than the service's minimum (OpenAI: 10)."
     formats = ("*",)
 
-    def start(self, ctx: RuleContext) -> int:
-        return 0
-
-    def add(self, state: int, example: Any, line: int, ctx: RuleContext) -> int:
-        return state + 1
-
-    def merge(self, first: int, second: int) -> int:
-        return first + second
-
     def finish(self, state: int, ctx: RuleContext) -> Iterator[Problem]:
         minimum = ctx.profile.limits.min_examples
         if minimum is not None and state < minimum:
@@ -59,7 +56,7 @@ class TooFewExamples(DatasetRule):
             )
 
 
-class TooManyExamples(DatasetRule):
+class TooManyExamples(_ExampleCount):
     """
     ## What it does
     Reports, at line 1, a file with more examples than the profile's maximum (Fireworks: 3
@@ -79,15 +76,6 @@ class TooManyExamples(DatasetRule):
     level = Level.ERROR
     summary = "The file has more examples than the profile's maximum."
     formats = ("*",)
-
-    def start(self, ctx: RuleContext) -> int:
-        return 0
-
-    def add(self, state: int, example: Any, line: int, ctx: RuleContext) -> int:
-        return state + 1
-
-    def merge(self, first: int, second: int) -> int:
-        return first + second
 
     def finish(self, state: int, ctx: RuleContext) -> Iterator[Problem]:
         maximum = ctx.profile.limits.max_examples

@@ -40,13 +40,17 @@ class OverTokenLimit(ExampleRule):
 
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
         from tunelint.costing import choose
-        from tunelint.tokens import count_example
+        from tunelint.tokens import count_example, utf8_length
 
         choice = choose(
             ctx.profile.name, ctx.settings.get("model"), ctx.settings.get("max_tokens_per_example")
         )
         limit, counting = choice.token_limit, choice.tokens
         if limit is None:
+            return
+        # Counting UTF-8 bytes instead of tokens gives an upper bound of the same formula:
+        # an example under the limit by that bound needs no tokenizer at all.
+        if count_example(example, utf8_length, counting.tool_constants).total <= limit:
             return
         tokens = count_example(example, counting.count, counting.tool_constants).total
         if tokens > limit:
