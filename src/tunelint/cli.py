@@ -42,6 +42,7 @@ def _model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--epochs", type=_positive_int, metavar="N", help="epochs (default: the heuristic)"
     )
+    _tokenizer_option(parser)
 
 
 def _reading_options(parser: argparse.ArgumentParser) -> None:
@@ -57,6 +58,14 @@ def _reading_options(parser: argparse.ArgumentParser) -> None:
 def _profile_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--profile", metavar="NAME", help="provider profile (default: config, then openai)"
+    )
+
+
+def _tokenizer_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--tokenizer",
+        metavar="PATH",
+        help="a local Hugging Face tokenizer.json for an open-weight model (needs tunelint[hf])",
     )
 
 
@@ -162,6 +171,24 @@ def build_parser() -> argparse.ArgumentParser:
     _model_options(stats)
     _reading_options(stats)
     _common_options(stats)
+
+    compare = commands.add_parser(
+        "compare", help="check and cost one file under several profiles, side by side"
+    )
+    compare.add_argument("path", metavar="PATH")
+    compare.add_argument(
+        "--profiles",
+        required=True,
+        metavar="A,B,...",
+        help="comma-separated profiles, e.g. openai,together,fireworks",
+    )
+    compare.add_argument("--format", default="text", choices=("text", "json"), help="output format")
+    compare.add_argument(
+        "--epochs", type=_positive_int, metavar="N", help="epochs (default: the heuristic)"
+    )
+    _tokenizer_option(compare)
+    compare.add_argument("--config", metavar="FILE", help="config file (default: discovered)")
+    compare.set_defaults(rule=[], profile=None)
 
     profiles = commands.add_parser(
         "profiles", help="list the provider profiles: formats, limits, date checked"
@@ -286,7 +313,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     suppressed = []
     if args.model:
         config.settings["model"] = args.model
-    _check_model(config.settings["model"])
+    _check_model(config.settings["model"], config.settings["profile"])
     if args.stats and (args.format != "text" or args.validation):
         raise UsageError("--stats works with --format text and without --validation")
     stats_observer = estimate = None
@@ -369,29 +396,30 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
 
 
-def _check_model(name: str | None) -> None:
-    """An unknown ``model:`` is a usage error before any file is read."""
-    from tunelint.models import UnknownModel, resolve_model
+def _check_model(name: str | None, profile: str = "openai") -> None:
+    """A ``model:`` the profile does not know is a usage error before any file is read."""
+    from tunelint.costing import choose
+    from tunelint.models import UnknownModel
 
     try:
-        resolve_model(name)
+        choose(profile, name)
     except UnknownModel as error:
         raise UsageError(str(error)) from None
 
 
 def _stats_setup(args: argparse.Namespace, config):
-    """The estimate (model, limit, epochs), the token counter and the tool-counting constants."""
+    """The estimate (profile's model, limit, epochs), the token counter and the tool constants."""
     from tunelint.config import ConfigError
-    from tunelint.models import UnknownModel, load_catalog
+    from tunelint.costing import TokenizerError
+    from tunelint.models import UnknownModel
     from tunelint.stats import estimate_for
-    from tunelint.tokens import TokenizerDataError, text_counter
+    from tunelint.tokens import TokenizerDataError
 
     try:
-        estimate = estimate_for(config, args.model, args.epochs)
-        count = text_counter(estimate.model.encoding)
-    except (UnknownModel, ConfigError, TokenizerDataError) as error:
+        estimate = estimate_for(config, args.model, args.epochs, args.tokenizer)
+    except (UnknownModel, ConfigError, TokenizerDataError, TokenizerError) as error:
         raise UsageError(str(error)) from None
-    return estimate, count, load_catalog().encodings[estimate.model.encoding].tool_constants
+    return estimate, estimate.tokens.count, estimate.tokens.tool_constants
 
 
 def _write_stats(files: list, estimate, fmt: str, out: TextIO) -> None:
@@ -432,6 +460,41 @@ def run_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if internal:
         return EXIT_INTERNAL
     return EXIT_USAGE if unreadable else EXIT_OK
+
+
+def run_compare(args: argparse.Namespace, out: TextIO) -> int:
+    """Exit 0 whatever the profiles find (a report); 2 for a usage problem or unreadable file."""
+    import json
+
+    from tunelint.compare import compare
+    from tunelint.config import ConfigError
+    from tunelint.costing import TokenizerError
+    from tunelint.models import UnknownModel
+    from tunelint.paths import readable_file_error
+    from tunelint.profile import available_profiles
+    from tunelint.report import compare_text
+    from tunelint.tokens import TokenizerDataError
+
+    config = _load_config(args)
+    profiles = [name.strip() for name in args.profiles.split(",") if name.strip()]
+    unknown = [name for name in profiles if name not in available_profiles()]
+    if unknown or not profiles:
+        raise UsageError(
+            f"--profiles: unknown profile {', '.join(map(repr, unknown)) or 'list (empty)'};"
+            f" known: {', '.join(available_profiles())}"
+        )
+    try:
+        report = compare(args.path, config, profiles, args.epochs, args.tokenizer)
+    except (UnknownModel, ConfigError, TokenizerDataError, TokenizerError) as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:
+        problem = readable_file_error(args.path) or error.strerror or error
+        raise UsageError(f"{args.path}: {problem}") from None
+    if args.format == "json":
+        out.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.write(compare_text.render(report))
+    return EXIT_OK
 
 
 def rules_markdown_table() -> str:
@@ -496,6 +559,8 @@ def _dispatch(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
         return EXIT_OK
     if args.command == "stats":
         return run_stats(args, out, err)
+    if args.command == "compare":
+        return run_compare(args, out)
     _print_config(_load_config(args), out)
     return EXIT_OK
 

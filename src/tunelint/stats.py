@@ -17,8 +17,10 @@ from fractions import Fraction
 from typing import Any
 
 from tunelint.config import Config, ConfigError
+from tunelint.costing import TokenSource, choose, model_facts, price_of
 from tunelint.engine import FileResult
-from tunelint.models import Model, load_catalog, resolve_model
+from tunelint.models import Model, load_catalog
+from tunelint.profile import DEFAULT_PROFILE, ProfileModel
 from tunelint.progress import NO_PROGRESS, Progress
 from tunelint.tokens import ExampleTokens, TextCounter, conversation, count_example
 
@@ -159,10 +161,14 @@ class Stats:
 class Estimate:
     """What the money figures depend on: the model, the token cap, and how epochs are set."""
 
-    model: Model
-    token_limit: int
+    model: Model | ProfileModel
+    token_limit: int | None
+    """None: the profile publishes no per-example limit (nothing is capped)."""
     epochs: int | None = None
     epoch_constants: Mapping[str, int] = field(default_factory=lambda: load_catalog().epochs)
+    tokens: TokenSource | None = None
+    """How tokens are counted; None: exactly, with the catalog model's encoding."""
+    profile: str = DEFAULT_PROFILE
 
 
 def default_epochs(examples: int, constants: Mapping[str, int]) -> int:
@@ -176,7 +182,12 @@ def default_epochs(examples: int, constants: Mapping[str, int]) -> int:
 
 
 def summarize(stats: Stats, estimate: Estimate) -> dict[str, Any]:
-    """Every figure of one file (or the total), as plain JSON-ready values."""
+    """Every figure of one file (or the total), as plain JSON-ready values.
+
+    Without a published limit nothing is capped (``over_token_limit`` is None); without a
+    published price ``cost_usd`` is None, not 0.
+    """
+    limit, price = estimate.token_limit, price_of(estimate.model)
     figures: dict[str, Any] = {
         "examples": stats.examples,
         "skipped_lines": stats.skipped_lines,
@@ -186,11 +197,11 @@ def summarize(stats: Stats, estimate: Estimate) -> dict[str, Any]:
         "untrained_assistant_tokens": stats.untrained_tokens,
         "missing_system": stats.missing_system,
         "missing_user": stats.missing_user,
-        "over_token_limit": stats.tokens.count_over(estimate.token_limit),
-        "billing_tokens": stats.tokens.capped_total(estimate.token_limit),
+        "over_token_limit": None if limit is None else stats.tokens.count_over(limit),
+        "billing_tokens": stats.tokens.capped_total(limit) if limit else stats.tokens.total,
         "epochs": None,
         "charged_tokens": 0,
-        "cost_usd": 0.0,
+        "cost_usd": None if price is None else 0.0,
         "histogram": stats.tokens.histogram(),
     }
     if stats.examples:
@@ -198,30 +209,33 @@ def summarize(stats: Stats, estimate: Estimate) -> dict[str, Any]:
         charged = figures["billing_tokens"] * epochs
         figures["epochs"] = epochs
         figures["charged_tokens"] = charged
-        figures["cost_usd"] = charged * estimate.model.price_per_million.value / 1_000_000
+        if price is not None:
+            figures["cost_usd"] = charged * price / 1_000_000
     return figures
+
+
+def _heuristic(profile: str) -> str:
+    if profile == DEFAULT_PROFILE:
+        return "default heuristic"
+    return "OpenAI's default heuristic; give --epochs for this provider's"
 
 
 def build_report(
     files: list[tuple[str, Stats]], estimate: Estimate, today: datetime.date | None = None
 ) -> dict[str, Any]:
     """The whole stats report: the model, each file's figures and the total over all files."""
-    model = estimate.model
     total = Stats()
     for _, stats in files:
         total = total.merge(stats)
     return {
-        "model": {
-            "name": model.name,
-            "encoding": model.encoding,
-            "token_limit": estimate.token_limit,
-            "model_token_limit": int(model.token_limit.value),
-            "price_per_million_usd": model.price_per_million.value,
-            "price_source": model.price_per_million.source,
-            "price_checked": model.price_per_million.checked.isoformat(),
-            "note": model.status_note(today or datetime.date.today()),
-        },
-        "epochs_source": "given" if estimate.epochs else "default heuristic",
+        "model": model_facts(
+            estimate.model,
+            estimate.token_limit,
+            estimate.tokens,
+            estimate.profile,
+            today or datetime.date.today(),
+        ),
+        "epochs_source": "given" if estimate.epochs else _heuristic(estimate.profile),
         "files": [{"file": path, **summarize(stats, estimate)} for path, stats in files],
         "total": summarize(total, estimate),
     }
@@ -270,14 +284,24 @@ def collect_file(
     return result, stats
 
 
-def estimate_for(config: Config, model: str | None = None, epochs: int | None = None) -> Estimate:
-    """The estimate settings from the config, with command-line overrides.
+def estimate_for(
+    config: Config,
+    model: str | None = None,
+    epochs: int | None = None,
+    tokenizer: str | None = None,
+) -> Estimate:
+    """The estimate settings from the config and its profile, with command-line overrides.
 
-    Raises ``UnknownModel`` for a model the catalog does not know and ``ConfigError`` for a
-    bad ``epochs`` setting.
+    Raises ``UnknownModel`` for a model the profile does not know, ``TokenizerError`` for a
+    ``tokenizer`` file that cannot be used and ``ConfigError`` for a bad ``epochs`` setting.
     """
-    resolved = resolve_model(model or config.settings["model"])
-    limit = config.settings["max_tokens_per_example"] or int(resolved.token_limit.value)
+    settings = config.settings
+    choice = choose(
+        settings["profile"],
+        model or settings["model"],
+        settings["max_tokens_per_example"],
+        tokenizer,
+    )
     constants = dict(load_catalog().epochs)
     configured = config.settings.get("epochs")
     if isinstance(configured, dict):
@@ -293,4 +317,6 @@ def estimate_for(config: Config, model: str | None = None, epochs: int | None = 
         if configured < 1:
             raise ConfigError(f"'epochs' must be at least 1, not {configured}", config.source)
         epochs = epochs or configured
-    return Estimate(resolved, limit, epochs, constants)
+    return Estimate(
+        choice.model, choice.token_limit, epochs, constants, choice.tokens, choice.profile.name
+    )

@@ -7,6 +7,7 @@ from typing import Any
 from tunelint.report.stats_text import (
     COLUMNS,
     distribution_rows,
+    estimate_line,
     figure_rows,
     histogram_lines,
     model_line,
@@ -36,6 +37,9 @@ def _section(title: str, figures: dict[str, Any], report: dict[str, Any]) -> lis
 def render(report: dict[str, Any]) -> str:
     """The stats report as Markdown (a heading, tables and a histogram per file, a total)."""
     lines = ["### Training data statistics (tunelint)", "", model_line(report) + "."]
+    estimate = estimate_line(report)
+    if estimate:
+        lines += ["", f"> **Estimate:** {estimate}."]
     if report["model"]["note"]:
         lines += ["", f"> **Note:** {report['model']['note']}; figures shown for reference."]
     lines.append("")

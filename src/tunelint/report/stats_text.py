@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tunelint.profile import DEFAULT_PROFILE
+
 COLUMNS = ("min", "max", "mean", "median", "p5", "p10", "p90", "p95")
 DISTRIBUTIONS = (
     ("tokens_per_example", "tokens per example"),
@@ -63,21 +65,33 @@ def figure_rows(figures: dict[str, Any], report: dict[str, Any]) -> list[tuple[s
     """(label, value, explanation) for the scalar figures of one file or the total."""
     model = report["model"]
     limit = model["token_limit"]
+    over, capped = (
+        ("-", "no published limit")
+        if limit is None
+        else (
+            number(figures["over_token_limit"]),
+            f"each example capped at {limit:,}",
+        )
+    )
+    cost = (
+        ("price not published", "no price recorded for this model")
+        if figures["cost_usd"] is None
+        else (
+            money(figures["cost_usd"]),
+            f"at ${model['price_per_million_usd']:,.2f} per 1M training tokens,"
+            f" price checked {model['price_checked']}",
+        )
+    )
     return [
         ("examples", number(figures["examples"]), lines_skipped(figures["skipped_lines"])),
         ("missing system message", number(figures["missing_system"]), ""),
         ("missing user message", number(figures["missing_user"]), ""),
         ("untrained assistant tokens", number(figures["untrained_assistant_tokens"]), "weight: 0"),
-        ("over token limit", number(figures["over_token_limit"]), "truncated in training"),
-        ("billing tokens", number(figures["billing_tokens"]), f"each example capped at {limit:,}"),
+        ("over token limit", over, "truncated in training"),
+        ("billing tokens", number(figures["billing_tokens"]), capped),
         ("epochs", number(figures["epochs"]), report["epochs_source"]),
         ("charged tokens", number(figures["charged_tokens"]), "billing tokens x epochs"),
-        (
-            "estimated cost",
-            money(figures["cost_usd"]),
-            f"at ${model['price_per_million_usd']:,.2f} per 1M training tokens,"
-            f" price checked {model['price_checked']}",
-        ),
+        ("estimated cost", *cost),
     ]
 
 
@@ -91,11 +105,25 @@ def no_examples(figures: dict[str, Any]) -> str:
 
 
 def model_line(report: dict[str, Any]) -> str:
+    """The model, its tokenizer, limit and price; a profile other than OpenAI is named first."""
     model = report["model"]
+    profile = "" if model["profile"] == DEFAULT_PROFILE else f"profile {model['profile']}: "
+    tokenizer = "" if model["tokens_are_estimate"] else f" ({model['tokenizer']})"
+    limit = model["token_limit"]
+    price = model["price_per_million_usd"]
     return (
-        f"model {model['name']} ({model['encoding']}), token limit {model['token_limit']:,},"
-        f" ${model['price_per_million_usd']:,.2f} per 1M training tokens"
+        f"{profile}model {model['name']}{tokenizer},"
+        f" {'no published token limit' if limit is None else f'token limit {limit:,}'},"
+        f" {'price not published' if price is None else f'${price:,.2f} per 1M training tokens'}"
     )
+
+
+def estimate_line(report: dict[str, Any]) -> str | None:
+    """The warning that token counts are an estimate, and how it was made; None when exact."""
+    model = report["model"]
+    if not model["tokens_are_estimate"]:
+        return None
+    return f"token counts are an {model['tokenizer']}"
 
 
 def _section(title: str, figures: dict[str, Any], report: dict[str, Any]) -> list[str]:
@@ -125,6 +153,9 @@ def _section(title: str, figures: dict[str, Any], report: dict[str, Any]) -> lis
 
 def render(report: dict[str, Any]) -> str:
     lines = [model_line(report)]
+    estimate = estimate_line(report)
+    if estimate:
+        lines.append(f"note: {estimate}")
     if report["model"]["note"]:
         lines.append(f"note: {report['model']['note']}; figures shown for reference")
     lines.append("")

@@ -14,9 +14,11 @@ class OverTokenLimit(ExampleRule):
     ## What it does
     Counts the tokens of each example the way the cookbook does (see `tunelint stats` in the
     README) with the model's tokenizer, and reports an example longer than the model's
-    per-example training limit. The model is `model:` in the config (default
-    `gpt-4o-mini-2024-07-18`); `max_tokens_per_example:` at the top level of the config
-    overrides the limit.
+    per-example training limit. The model is `model:` in the config (default: the profile's
+    first model, `gpt-4o-mini-2024-07-18` for OpenAI); `max_tokens_per_example:` at the top
+    level of the config overrides the limit. Where the profile's model has no offline
+    tokenizer (Gemini, Nova, open-weight models) the count is an estimate and says so; where
+    it publishes no limit, nothing is reported.
 
     ## Why is this bad?
     OpenAI does not reject such an example: it truncates it from the end, so the model trains
@@ -37,20 +39,28 @@ class OverTokenLimit(ExampleRule):
     formats = ("chat", "preference")
 
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
-        from tunelint.models import load_catalog, resolve_model
-        from tunelint.tokens import count_example, text_counter, utf8_length
+        from tunelint.costing import choose
+        from tunelint.tokens import count_example, utf8_length
 
-        model = resolve_model(ctx.settings.get("model"))
-        limit = ctx.settings.get("max_tokens_per_example") or int(model.token_limit.value)
-        constants = load_catalog().encodings[model.encoding].tool_constants
+        choice = choose(
+            ctx.profile.name, ctx.settings.get("model"), ctx.settings.get("max_tokens_per_example")
+        )
+        limit, counting = choice.token_limit, choice.tokens
+        if limit is None:
+            return
         # Counting UTF-8 bytes instead of tokens gives an upper bound of the same formula:
         # an example under the limit by that bound needs no tokenizer at all.
-        if count_example(example, utf8_length, constants).total <= limit:
+        if count_example(example, utf8_length, counting.tool_constants).total <= limit:
             return
-        tokens = count_example(example, text_counter(model.encoding), constants).total
+        tokens = count_example(example, counting.count, counting.tool_constants).total
         if tokens > limit:
+            about = (
+                f"about {tokens:,} tokens ({counting.label})"
+                if counting.is_estimate
+                else (f"{tokens:,} tokens")
+            )
             yield Problem(
                 (),
-                f"example has {tokens:,} tokens, over the limit of {limit:,} for {model.name}:"
+                f"example has {about}, over the limit of {limit:,} for {choice.model.name}:"
                 " training truncates it",
             )
