@@ -20,7 +20,7 @@ from tunelint.duplicates import duplicate_key
 from tunelint.fingerprint import example_hash, text_hash
 from tunelint.formats import FormatDetector
 from tunelint.positions import Locator
-from tunelint.profile import load_profile
+from tunelint.profile import format_size, load_profile
 from tunelint.reader import FileNotText, ReaderFinding, Record, read_records
 from tunelint.rules import DatasetRule, ExampleRule, all_rules
 from tunelint.rules.base import RuleContext
@@ -105,6 +105,8 @@ class FileChecker:
         self.active = self._build(self.detector.format)
         self.states = [(rule, ctx, rule.start(ctx)) for rule, ctx in self.active.dataset]
         self._locator: Locator | None = None
+        self.file_size: int | None = None
+        """Bytes in the whole file, where known, for the profile's file-size cap."""
 
     def _build(self, fmt: str) -> _Active:
         return _Active.build(
@@ -258,7 +260,17 @@ class FileChecker:
             " (please report)"
         )
 
+    def _size_policy(self) -> None:
+        cap = self.profile.limits.max_file_bytes
+        if self.file_size is not None and cap is not None and self.file_size > cap:
+            message = (
+                f"file is {self.file_size:,} bytes; {self.profile.title} accepts files"
+                f" under {format_size(cap)}"
+            )
+            self._reader_finding(1, ReaderFinding("file_too_large", message))
+
     def finish(self) -> FileResult:
+        self._size_policy()
         for rule, ctx, state in self.states:
             try:
                 for problem in rule.finish(state, ctx):
@@ -308,4 +320,5 @@ def check_file(
     config = config or load_config(discover=False)
     checker = FileChecker(str(path), config, observer)
     with open(Path(path), "rb") as handle:
+        checker.file_size = os.fstat(handle.fileno()).st_size
         return checker.run(through(handle) if through else handle)

@@ -170,6 +170,7 @@ def _check_parallel(
     finally:
         _JOB = None
     checker = FileChecker(path, config, decided_format=fmt)
+    checker.file_size = size
     merged = checker.result
     for result, _, _ in parts:
         merged.diagnostics += result.diagnostics

@@ -14,6 +14,14 @@ DEFAULT_PROFILE = "openai"
 JsonPath = tuple[str | int, ...]
 
 
+def format_size(count: int) -> str:
+    """A byte count as the providers write it: "512 MB", "1 GB", "50.1 GB"."""
+    for unit, factor in (("GB", 1 << 30), ("MB", 1 << 20)):
+        if count >= factor and count % factor == 0:
+            return f"{count // factor:,} {unit}"
+    return f"{count / 1e9:g} GB" if count >= 10**9 else f"{count:,} bytes"
+
+
 @dataclass(frozen=True)
 class RoleSpec:
     """What one role may carry in a chat message."""

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from tunelint.profile import Profile, available_profiles, load_profile
+from tunelint.profile import Profile, available_profiles, format_size, load_profile
 
 _TOKENIZERS = {
     "tiktoken": "tiktoken (bundled)",
     "hf-tokenizer-json": "the base model's tokenizer.json",
     "estimate": "none published (estimate)",
 }
-
-
-def _size(count: int) -> str:
-    for unit, factor in (("GB", 1 << 30), ("MB", 1 << 20)):
-        if count >= factor and count % factor == 0:
-            return f"{count // factor:,} {unit}"
-    return f"{count / 1e9:g} GB" if count >= 10**9 else f"{count:,} bytes"
 
 
 def limits_text(profile: Profile) -> str:
@@ -26,7 +19,7 @@ def limits_text(profile: Profile) -> str:
     if limits.max_examples is not None:
         facts.append(f"max {limits.max_examples:,} examples")
     if limits.max_file_bytes is not None:
-        facts.append(f"file < {_size(limits.max_file_bytes)}")
+        facts.append(f"file < {format_size(limits.max_file_bytes)}")
     if limits.requires_bom:
         facts.append("UTF-8 with BOM")
     if limits.reserved_words:
