@@ -36,7 +36,7 @@ from typing import Any, TextIO
 
 from tunelint.diagnostics import format_path
 from tunelint.fingerprint import example_digest
-from tunelint.reader import BOM, DOCUMENT_BUFFER_LIMIT, parse_json, sniff_binary
+from tunelint.reader import BOM, buffer_document, parse_json, sniff_binary
 
 COMPACT = (",", ":")
 MAX_JOIN_LINES = 10_000
@@ -165,13 +165,8 @@ class Fixer:
 
     def _document(self, first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
         """A file that is one JSON array: one line per item. Otherwise, line by line."""
-        buffered, size = [first], len(first)
-        for raw in rest:
-            buffered.append(raw)
-            size += len(raw)
-            if size > DOCUMENT_BUFFER_LIMIT:
-                break
-        else:
+        buffered, whole = buffer_document(first, rest)
+        if whole:
             try:
                 document, error = parse_json(b"".join(buffered).decode("utf-8"))
             except UnicodeDecodeError:

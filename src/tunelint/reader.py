@@ -184,16 +184,22 @@ def read_records(lines: Iterable[bytes], first_line: int = 1) -> Iterator[Record
         yield _decode(_strip_newline(raw), number)
 
 
-def _read_possible_document(first: bytes, rest: Iterator[bytes]) -> Iterator[Record]:
-    """Buffer a file that starts like a JSON document; report it once if it is one."""
-    buffered = [first]
-    size = len(first)
+def buffer_document(first: bytes, rest: Iterator[bytes]) -> tuple[list[bytes], bool]:
+    """The lines of a file that starts like a JSON document, up to ``DOCUMENT_BUFFER_LIMIT``
+    bytes, and whether that is the whole file (only then can it be parsed as one document)."""
+    buffered, size = [first], len(first)
     for raw in rest:
         buffered.append(raw)
         size += len(raw)
         if size > DOCUMENT_BUFFER_LIMIT:
-            break
-    else:
+            return buffered, False
+    return buffered, True
+
+
+def _read_possible_document(first: bytes, rest: Iterator[bytes]) -> Iterator[Record]:
+    """Buffer a file that starts like a JSON document; report it once if it is one."""
+    buffered, whole = buffer_document(first, rest)
+    if whole:
         finding = _document_finding(buffered)
         if finding is not None:
             raise FileNotText(finding, lines=len(buffered))
