@@ -172,6 +172,38 @@ def _bedrock_block(block: dict, path: JsonPath, out: Normalized) -> tuple[dict, 
     return None
 
 
+@dataclass(frozen=True)
+class _Turns:
+    """Where a block-based shape keeps its turns: Bedrock ``messages[].content``, Vertex
+    ``contents[].parts``, and the role names it uses."""
+
+    list_key: str
+    content_key: str
+    roles: dict[str, str]
+    noun: str
+
+    def read(self, example: dict, block_reader: Any, out: Normalized) -> None:
+        """Add every turn of ``example`` to ``out`` as an OpenAI-shape message."""
+        for index, message in enumerate(_message_list(example, self.list_key, out)):
+            path = (self.list_key, index)
+            if not isinstance(message, dict):
+                out.report(
+                    "data_type", path, f"{format_path(path)} is {json_type(message)}, not an object"
+                )
+                continue
+            _check_keys(message, path, ("role", self.content_key), f"key in a {self.noun}", out)
+            role = _role(message.get("role"), self.roles, (*path, "role"), out)
+            built = ("messages", len(out.example.get("messages", [])), "content")
+            where = (*path, self.content_key)
+            parts = (
+                _parts(message[self.content_key], where, built, block_reader, out)
+                if self.content_key in message
+                else _ABSENT
+            )
+            _add_message(out, path, role, parts, where)
+            out.origins[(*built[:2], "role")] = (*path, "role")
+
+
 def bedrock(example: dict, spec: Any) -> Normalized:
     """``bedrock-conversation-2024``: ``system`` text blocks, ``messages`` of content blocks."""
     out = Normalized()
@@ -180,24 +212,8 @@ def bedrock(example: dict, spec: Any) -> Normalized:
     if system:
         parts = _parts(system, ("system",), ("messages", 0, "content"), _bedrock_block, out)
         _add_message(out, ("system",), "system", parts, ("system",))
-    names = {"user": "user", "assistant": "assistant"}
-    for index, message in enumerate(_message_list(example, "messages", out)):
-        path = ("messages", index)
-        if not isinstance(message, dict):
-            out.report(
-                "data_type", path, f"{format_path(path)} is {json_type(message)}, not an object"
-            )
-            continue
-        _check_keys(message, path, ("role", "content"), "key in a message", out)
-        role = _role(message.get("role"), names, (*path, "role"), out)
-        built = ("messages", len(out.example.get("messages", [])), "content")
-        parts = (
-            _parts(message["content"], (*path, "content"), built, _bedrock_block, out)
-            if "content" in message
-            else _ABSENT
-        )
-        _add_message(out, path, role, parts, (*path, "content"))
-        out.origins[(*built[:2], "role")] = (*path, "role")
+    turns = _Turns("messages", "content", {"user": "user", "assistant": "assistant"}, "message")
+    turns.read(example, _bedrock_block, out)
     return out
 
 
@@ -232,24 +248,8 @@ def vertex(example: dict, spec: Any) -> Normalized:
             instruction.get("parts"), where, ("messages", 0, "content"), _vertex_part, out
         )
         _add_message(out, ("systemInstruction",), "system", parts, where)
-    names = {"user": "user", "model": "assistant"}
-    for index, message in enumerate(_message_list(example, "contents", out)):
-        path = ("contents", index)
-        if not isinstance(message, dict):
-            out.report(
-                "data_type", path, f"{format_path(path)} is {json_type(message)}, not an object"
-            )
-            continue
-        _check_keys(message, path, ("role", "parts"), "key in a content", out)
-        role = _role(message.get("role"), names, (*path, "role"), out)
-        built = ("messages", len(out.example.get("messages", [])), "content")
-        parts = (
-            _parts(message["parts"], (*path, "parts"), built, _vertex_part, out)
-            if "parts" in message
-            else _ABSENT
-        )
-        _add_message(out, path, role, parts, (*path, "parts"))
-        out.origins[(*built[:2], "role")] = (*path, "role")
+    turns = _Turns("contents", "parts", {"user": "user", "model": "assistant"}, "content")
+    turns.read(example, _vertex_part, out)
     if "tools" in example:
         out.example["tools"] = example["tools"]
         out.origins[("tools",)] = ("tools",)
