@@ -75,14 +75,16 @@ def serialize(value: Any) -> bytes:
         return json.dumps(value, separators=COMPACT).encode("ascii")
 
 
+def _messages(example: dict) -> Iterator[tuple[int, dict]]:
+    """(index, message) of every message object of a chat example."""
+    listed = example.get("messages")
+    if isinstance(listed, list):
+        yield from ((i, m) for i, m in enumerate(listed) if isinstance(m, dict))
+
+
 def _stringify_arguments(example: dict) -> Iterator[str]:
     """Turn arguments given as an object into a JSON string; yield each path changed."""
-    listed = example.get("messages")
-    if not isinstance(listed, list):
-        return
-    for index, message in enumerate(listed):
-        if not isinstance(message, dict):
-            continue
+    for index, message in _messages(example):
         calls = message.get("tool_calls")
         functions: list[tuple[tuple, Any]] = [(("function_call",), message.get("function_call"))]
         if isinstance(calls, list):
@@ -99,12 +101,7 @@ def _stringify_arguments(example: dict) -> Iterator[str]:
 
 def _strip_content(example: dict) -> Iterator[str]:
     """Strip whitespace around message content and text parts; yield each path changed."""
-    listed = example.get("messages")
-    if not isinstance(listed, list):
-        return
-    for index, message in enumerate(listed):
-        if not isinstance(message, dict):
-            continue
+    for index, message in _messages(example):
         content = message.get("content")
         if isinstance(content, str) and content != content.strip():
             message["content"] = content.strip()
