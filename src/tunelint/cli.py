@@ -295,7 +295,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from tunelint.engine import check_file
     from tunelint.leakage import TrainingIndex
     from tunelint.parallel import check_path
-    from tunelint.paths import expand, readable_file_error
+    from tunelint.paths import expand
     from tunelint.report import get_formatter
 
     try:
@@ -347,7 +347,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             else:
                 result = check_file(path, config, training.observer(str(path)))
         except OSError as error:
-            err.write(f"tunelint: {path}: {readable_file_error(path) or error.strerror or error}\n")
+            _cannot_read(path, error, err)
             unreadable = True
             continue
         if changed is not None:
@@ -382,18 +382,28 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"tunelint: {_write_baseline(args, config, results, out)}\n")
     if unused is not None:
         results.append(unused)
+    if args.write_baseline is not None:
+        failing: set[Level] = set()
+    else:
+        failing = {Level.ERROR, Level.WARNING} if args.strict else {Level.ERROR}
+    return _exit_code(results, unreadable, failing)
+
+
+def _cannot_read(path: str, error: OSError, err: TextIO) -> None:
+    from tunelint.paths import readable_file_error
+
+    err.write(f"tunelint: {path}: {readable_file_error(path) or error.strerror or error}\n")
+
+
+def _exit_code(results: list, unreadable: bool, failing: set) -> int:
+    """3 on an internal error, else 2 if a path could not be read, else 1 if a finding has a
+    ``failing`` level, else 0."""
     if any(r.internal_errors for r in results):
         return EXIT_INTERNAL
     if unreadable:
         return EXIT_USAGE
-    if args.write_baseline is not None:
-        return EXIT_OK
-    failing = {Level.ERROR, Level.WARNING} if args.strict else {Level.ERROR}
-    return (
-        EXIT_FINDINGS
-        if any(d.level in failing for r in results for d in r.diagnostics)
-        else EXIT_OK
-    )
+    failed = any(d.level in failing for r in results for d in r.diagnostics)
+    return EXIT_FINDINGS if failed else EXIT_OK
 
 
 def _check_model(name: str | None, profile: str = "openai") -> None:
@@ -432,7 +442,7 @@ def _write_stats(files: list, estimate, fmt: str, out: TextIO) -> None:
 
 
 def run_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from tunelint.paths import expand, readable_file_error
+    from tunelint.paths import expand
     from tunelint.stats import collect_file
 
     config = _load_config(args)
@@ -440,26 +450,24 @@ def run_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     expansion = expand(args.paths, config.is_ignored)
     for message in expansion.errors:
         err.write(f"tunelint: {message}\n")
-    files = []
-    unreadable, internal = bool(expansion.errors), False
+    files, results = [], []
+    unreadable = bool(expansion.errors)
     progress = Progress.for_files(expansion.files)
     for path in expansion.files:
         try:
             result, stats = collect_file(path, config, count, tool_constants, args.jobs, progress)
         except OSError as error:
-            err.write(f"tunelint: {path}: {readable_file_error(path) or error.strerror or error}\n")
+            _cannot_read(path, error, err)
             unreadable = True
             continue
         for message in result.internal_errors:
             err.write(f"tunelint: {message}\n")
-        internal = internal or bool(result.internal_errors)
+        results.append(result)
         files.append((path, stats))
     progress.close()
     if files:
         _write_stats(files, estimate, args.format, out)
-    if internal:
-        return EXIT_INTERNAL
-    return EXIT_USAGE if unreadable else EXIT_OK
+    return _exit_code(results, unreadable, failing=set())  # findings never fail stats
 
 
 def run_compare(args: argparse.Namespace, out: TextIO) -> int:
