@@ -187,3 +187,19 @@ def test_push_checks_every_tracked_file_and_inputs_are_not_shell(action):
     assert done.returncode == 2
     assert "::error title=tunelint::$(touch: no such file or directory" in done.stdout
     assert not (runner.workspace / "pwned").exists()
+
+
+def test_a_profile_without_a_published_price_gives_no_cost(tmp_path):
+    from conftest import small_file_config
+    from tunelint.github_action import statistics, stats_observers
+    from tunelint.parallel import check_path
+    from tunelint.stats import estimate_for
+
+    config = small_file_config({"profile": "azure-openai"})
+    settings = estimate_for(config)
+    path = REPO / "examples" / "clean.jsonl"
+    _, stats = check_path(str(path), config, 1, stats_observers(settings))
+    markdown, cost = statistics([(str(path), stats)], settings)
+    assert cost is None and "price not published" in markdown
+    parts = summary_parts([], "", Links({}), markdown, cost)
+    assert "**Estimated training cost: price not published**\n\n" in parts

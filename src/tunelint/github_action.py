@@ -15,25 +15,27 @@ import shlex
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TextIO
 from urllib.parse import quote
 
 from tunelint import report
 from tunelint.config import Config, ConfigError, load_config
+from tunelint.costing import TokenizerError
 from tunelint.diagnostics import Diagnostic, Level
-from tunelint.engine import FileResult, check_file
+from tunelint.engine import FileResult
 from tunelint.gitdiff import ChangedLines, GitDiffError, changed_lines, repo_root
-from tunelint.models import UnknownModel, load_catalog
+from tunelint.models import UnknownModel
+from tunelint.parallel import check_path, default_jobs
 from tunelint.paths import expand
 from tunelint.report import stats_markdown
 from tunelint.report.github_format import Formatter as GithubFormatter
 from tunelint.report.github_format import escape_data
 from tunelint.report.stats_text import money
 from tunelint.report.text_format import summary_line
-from tunelint.stats import Estimate, build_report, collect_file, estimate_for
-from tunelint.tokens import TokenizerDataError, text_counter
+from tunelint.stats import Estimate, Stats, StatsObserver, build_report, estimate_for
+from tunelint.tokens import TokenizerDataError
 
 SUMMARY_LIMIT = 1024 * 1024
 """GitHub's limit on one step's job summary, in bytes."""
@@ -102,14 +104,18 @@ def estimate(config: Config, model: str | None) -> Estimate:
         raise InputError(str(error)) from None
 
 
-def statistics(paths: list[str], config: Config, settings: Estimate) -> tuple[str, float]:
-    """The markdown of ``tunelint stats`` over the whole files, and the estimated cost in USD."""
+def stats_observers(settings: Estimate) -> Callable[[], StatsObserver]:
+    """Observers that collect each file's statistics while it is checked (one read)."""
     try:
-        count = text_counter(settings.model.encoding)
-    except TokenizerDataError as error:
+        count = settings.tokens.count
+    except (TokenizerDataError, TokenizerError) as error:
         raise InputError(str(error)) from None
-    tool_constants = load_catalog().encodings[settings.model.encoding].tool_constants
-    files = [(path, collect_file(path, config, count, tool_constants)[1]) for path in paths]
+    return lambda: StatsObserver(count, settings.tokens.tool_constants)
+
+
+def statistics(files: list[tuple[str, Stats]], settings: Estimate) -> tuple[str, float | None]:
+    """The markdown of ``tunelint stats`` over the whole files, and the estimated cost in USD
+    (None where the profile's price is not published)."""
     stats_report = build_report(files, settings)
     return stats_markdown.render(stats_report), stats_report["total"]["cost_usd"]
 
@@ -147,11 +153,12 @@ def _count(results: list[FileResult], level: Level) -> int:
 
 
 def summary_parts(
-    results: list[FileResult], scope: str, links: Links, statistics_text: str, cost: float
+    results: list[FileResult], scope: str, links: Links, statistics_text: str, cost: float | None
 ) -> list[str]:
     """The job summary's sections, most important first."""
     parts = [f"## tunelint\n\n{summary_line(results)}{scope}.\n\n"]
-    parts.append(f"**Estimated training cost: {money(cost)}**\n\n")
+    shown = money(cost) if cost is not None else "price not published"
+    parts.append(f"**Estimated training cost: {shown}**\n\n")
     with_findings = [r for r in results if r.diagnostics]
     if with_findings:
         rows = ["| file | errors | warnings | findings by rule |", "| --- | ---: | ---: | --- |"]
@@ -233,26 +240,29 @@ def run(env: Mapping[str, str], out: TextIO) -> int:
             scope = f" (findings on lines changed since {inputs.base[:12]} only)"
     elif inputs.only_changed:
         out.write("::warning title=tunelint::only-changed needs a base commit; checked all lines\n")
-    results = []
+    results, files = [], []
+    observers = stats_observers(settings)
     for path in expansion.files:
         try:
-            result = check_file(path, config)
+            result, file_stats = check_path(path, config, default_jobs(), observers)
         except OSError as error:
             raise InputError(f"{path}: {error.strerror or error}") from None
         results.append(changed.restrict(result) if changed and inputs.only_changed else result)
+        files.append((path, file_stats))
     formatter = GithubFormatter(out, changed=changed)
     for result in results:
         formatter.add(result)
     formatter.end(results)
     for message in (m for r in results for m in r.internal_errors):
         out.write(f"::error title=tunelint::{escape_data(message)}\n")
-    statistics_markdown, cost = statistics(expansion.files, config, settings)
+    statistics_markdown, cost = statistics(files, settings)
     errors, warnings = _count(results, Level.ERROR), _count(results, Level.WARNING)
     if inputs.summary:
         parts = summary_parts(results, scope, Links(env), statistics_markdown, cost)
         _append(env.get("GITHUB_STEP_SUMMARY"), fit_summary(parts))
     _append(
-        env.get("GITHUB_OUTPUT"), f"errors={errors}\nwarnings={warnings}\ncost-usd={cost:.4f}\n"
+        env.get("GITHUB_OUTPUT"),
+        f"errors={errors}\nwarnings={warnings}\ncost-usd={'' if cost is None else f'{cost:.4f}'}\n",
     )
     if any(r.internal_errors for r in results):
         return 3
