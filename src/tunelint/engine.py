@@ -16,7 +16,7 @@ from typing import Any
 
 from tunelint.config import Config, RuleSetting, load_config
 from tunelint.diagnostics import Diagnostic, Level, Problem, format_path
-from tunelint.duplicates import duplicate_key
+from tunelint.duplicate_keys import duplicate_key
 from tunelint.fingerprint import example_hash, text_hash
 from tunelint.formats import FormatDetector
 from tunelint.positions import Locator

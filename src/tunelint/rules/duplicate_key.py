@@ -1,4 +1,4 @@
-"""The duplicate-key rule: found by the engine on the line's text (see tunelint.duplicates)."""
+"""The duplicate-key rule: found by the engine on the line's text (see tunelint.duplicate_keys)."""
 
 from tunelint.diagnostics import Level
 from tunelint.rules.base import ReaderRule
