@@ -23,6 +23,7 @@ PROFILES = [
     "vertex-gemini",
     "trl",
     "axolotl",
+    "unsloth",
 ]
 BOM = b"\xef\xbb\xbf"
 CHAT = chat(system(), user(), assistant())
@@ -106,6 +107,11 @@ VALID = [
     ("trl", "text", TEXT),
     ("axolotl", "chat", CHAT),
     ("axolotl", "sharegpt", SHAREGPT),
+    ("unsloth", "chat", CHAT),
+    ("unsloth", "preference", TRL_DPO),
+    ("unsloth", "completion", TRL_MESSAGES_PC),
+    ("unsloth", "text", TEXT),
+    ("unsloth", "sharegpt", SHAREGPT),
 ]
 
 
@@ -283,6 +289,13 @@ def test_sharegpt_roles_and_keys():
     found = errors(json.dumps(value), profile="axolotl")
     assert ("unrecognized_role", "conversations[2].from") in {(r, p) for r, p, _ in found}
     assert errors(SHAREGPT, profile="openai")
+
+
+def test_unsloth_reads_sharegpt_that_openai_and_trl_refuse():
+    # providers.md, Unsloth: `standardize_sharegpt` turns `from`/`value` into `role`/`content`.
+    assert errors(SHAREGPT, profile="unsloth") == []
+    assert errors(SHAREGPT, profile="openai")
+    assert errors(SHAREGPT, profile="trl")
 
 
 def test_trl_accepts_extra_columns_openai_refuses():
