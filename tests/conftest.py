@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -64,18 +63,6 @@ def corpus() -> Path:
     if not SHARED_CORPUS.is_dir():
         pytest.skip("shared/corpus is not beside this checkout")
     return SHARED_CORPUS
-
-
-@pytest.fixture
-def no_network(monkeypatch):
-    """Any attempt to resolve a name or open a connection fails the test."""
-
-    def refuse(*args, **kwargs):
-        raise AssertionError(f"network access attempted: {args!r}")
-
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket.socket, "connect", refuse)
 
 
 def git(cwd: Path, *args: str) -> str:

@@ -1,5 +1,6 @@
 import gzip
 import hashlib
+import socket
 import sys
 
 import pytest
@@ -23,6 +24,18 @@ SAMPLES = [
     "I'm here; they'll've DON'T we'd",
     "<|endoftext|> is ordinary text here",
 ]
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any attempt to resolve a name or open a connection fails the test."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access attempted: {args!r}")
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
 
 
 def count(encoding: str = "cl100k_base"):

@@ -61,7 +61,6 @@ class EncodingSpec:
     pattern: str
     special_tokens: dict[str, int]
     tool_constants: dict[str, int]
-    vocabulary_sha256: str
 
 
 @dataclass(frozen=True)
@@ -103,7 +102,6 @@ def load_catalog() -> Catalog:
             "|".join(spec["pattern"]),
             dict(spec["special_tokens"]),
             dict(spec["tools"]),
-            spec["vocabulary_sha256"],
         )
         for name, spec in raw["encodings"].items()
     }

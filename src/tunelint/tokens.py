@@ -2,9 +2,7 @@
 
 The tokenizers are built from the rank files bundled in ``tunelint/data`` (hash-checked on
 load) with the split pattern and special tokens recorded in the model catalog, which are
-tiktoken's own: nothing is downloaded. With the ``fast`` extra installed, texts are counted by
-quicktok (a faster exact BPE tokenizer that ships the same vocabularies) once its vocabulary is
-proven identical to the bundled rank file; ``TUNELINT_TOKENIZER=tiktoken`` forces tiktoken.
+tiktoken's own: nothing is downloaded.
 
 ``count_example`` is a pure function of the example and a text counter, following the cookbook
 ("Data preparation and analysis for chat model fine-tuning"): 3 tokens per message, 1 more when
@@ -33,8 +31,6 @@ import functools
 import gzip
 import hashlib
 import json
-import os
-import struct
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -43,7 +39,6 @@ from typing import TYPE_CHECKING, Any
 from tunelint.models import load_catalog
 
 if TYPE_CHECKING:
-    import quicktok
     import tiktoken
 
 TextCounter = Callable[[str], int]
@@ -115,65 +110,17 @@ class CachedCounter:
         return tokens
 
 
-def tiktoken_counter(encoding_name: str) -> TextCounter:
-    """Count with tiktoken, the reference."""
+@functools.cache
+def text_counter(encoding_name: str, cached: bool = True) -> TextCounter:
+    """Count tokens with the named encoding; special-token text counts as ordinary text.
+
+    One counter per encoding and process, so the rules and the statistics share its cache.
+    """
     encode = load_encoding(encoding_name).encode_ordinary
 
     def count(text: str) -> int:
         return len(encode(text))
 
-    return count
-
-
-def vocabulary_digest(concatenated: bytes, lengths: list[int]) -> str:
-    """The ``vocabulary_sha256`` of a vocabulary: its tokens' bytes in rank order, then their
-    lengths (together they give every rank's bytes)."""
-    digest = hashlib.sha256(concatenated)
-    digest.update(struct.pack(f"<{len(lengths)}I", *lengths))
-    return digest.hexdigest()
-
-
-def _quicktok_vocabulary_digest(tokenizer: quicktok.Tokenizer) -> str:
-    ranks = range(len(tokenizer.token_byte_values()))
-    lengths = [len(tokenizer.decode_single_token_bytes(rank)) for rank in ranks]
-    return vocabulary_digest(tokenizer.decode_bytes(ranks), lengths)
-
-
-def quicktok_counter(encoding_name: str) -> TextCounter | None:
-    """Count with quicktok (the ``fast`` extra), or None when it is not installed, lacks the
-    encoding, or its vocabulary differs from the bundled rank file."""
-    try:
-        import quicktok
-
-        tokenizer = quicktok.get_encoding(encoding_name)
-    except (ImportError, RuntimeError, OSError):
-        return None
-    expected = load_catalog().encodings[encoding_name].vocabulary_sha256
-    if _quicktok_vocabulary_digest(tokenizer) != expected:
-        return None
-    fast = tokenizer.count
-
-    def count(text: str) -> int:
-        try:
-            return fast(text)
-        except TypeError:  # lone surrogates: replace them with U+FFFD as tiktoken does
-            return fast(text.encode("utf-16", "surrogatepass").decode("utf-16", "replace"))
-
-    return count
-
-
-@functools.cache
-def text_counter(encoding_name: str, cached: bool = True) -> TextCounter:
-    """Count tokens with the named encoding; special-token text counts as ordinary text.
-
-    quicktok when available (see the module docstring), else tiktoken. One counter per
-    encoding and process, so the rules and the statistics share its cache.
-    """
-    count = None
-    if os.environ.get("TUNELINT_TOKENIZER") != "tiktoken":
-        count = quicktok_counter(encoding_name)
-    if count is None:
-        count = tiktoken_counter(encoding_name)
     return CachedCounter(count) if cached else count
 
 
