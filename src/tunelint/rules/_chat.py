@@ -60,10 +60,17 @@ def format_messages(example: dict, spec: Any) -> Iterator[tuple[JsonPath, dict]]
                 yield (*path, index), message
 
 
+def conversation_list(example: dict, spec: Any) -> list | None:
+    """The format's conversation list as it stands (chat: messages; DPO: input.messages), its
+    items unfiltered so indexes match the line; None when the example has no such list."""
+    path = spec.conversation_path
+    listed = value_at(example, path) if path else None
+    return listed if isinstance(listed, list) else None
+
+
 def conversation(example: dict, spec: Any) -> list[dict]:
-    """The message objects of the format's conversation (chat: messages; DPO: input.messages)."""
-    listed = value_at(example, spec.conversation_path) if spec.conversation_path else None
-    return [m for m in listed if isinstance(m, dict)] if isinstance(listed, list) else []
+    """The message objects of the format's conversation."""
+    return [m for m in conversation_list(example, spec) or () if isinstance(m, dict)]
 
 
 def role_of(message: dict) -> str | None:

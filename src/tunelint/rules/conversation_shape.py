@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tunelint.diagnostics import JsonPath, Level, Problem, format_path
-from tunelint.rules._chat import format_messages, role_of, value_at
+from tunelint.rules._chat import conversation_list, format_messages, role_of
 from tunelint.rules.base import ExampleRule, RuleContext
 
 _FORMATS = ("chat", "preference", "reinforcement")
@@ -53,9 +53,8 @@ class ConsecutiveSameRole(ExampleRule):
     formats = _FORMATS
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
-        path = ctx.spec.conversation_path
-        listed = value_at(example, path) if path else None
-        if not isinstance(listed, list):
+        path, listed = ctx.spec.conversation_path, conversation_list(example, ctx.spec)
+        if listed is None:
             return
         roles = [role_of(m) if isinstance(m, dict) else None for m in listed]
         for index in range(1, len(roles)):
@@ -160,9 +159,8 @@ class EndsWithUserMessage(ExampleRule):
     formats = ("chat",)
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
-        path = ctx.spec.conversation_path
-        listed = value_at(example, path) if path else None
-        if not isinstance(listed, list) or not listed or not isinstance(listed[-1], dict):
+        path, listed = ctx.spec.conversation_path, conversation_list(example, ctx.spec)
+        if not listed or not isinstance(listed[-1], dict):
             return
         roles = {role_of(m) for m in listed if isinstance(m, dict)}
         if role_of(listed[-1]) == "user" and "assistant" in roles:

@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 from tunelint.diagnostics import Level, Problem
-from tunelint.rules._chat import a_role, json_type, role_of, value_at
+from tunelint.rules._chat import a_role, conversation_list, json_type, role_of
 from tunelint.rules.base import ExampleRule, RuleContext
 
 
@@ -82,9 +82,8 @@ class PreferenceInputEndsWithAssistant(ExampleRule):
     formats = ("preference",)
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
-        path = ctx.spec.conversation_path
-        listed = value_at(example, path) if path else None
-        last = listed[-1] if isinstance(listed, list) and listed else None
+        path, listed = ctx.spec.conversation_path, conversation_list(example, ctx.spec)
+        last = listed[-1] if listed else None
         if isinstance(last, dict) and role_of(last) == "assistant":
             yield Problem(
                 (*path, len(listed) - 1),
