@@ -10,7 +10,10 @@ import pytest
 from hypothesis import settings
 
 from tunelint.config import Config, config_from_dict
-from tunelint.engine import FileResult, check_lines
+from tunelint.engine import check_lines
+from tunelint.parallel import check_path
+from tunelint.results import FileResult
+from tunelint.stats import StatsObserver, stats_config
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent
@@ -43,6 +46,14 @@ def small_file_config(config: dict | None = None) -> Config:
     config = config or {}
     rules = {"too_few_examples": "off", "duplicate_example": "off", **(config.get("rules") or {})}
     return config_from_dict({**config, "rules": rules})
+
+
+def collect_stats(path, config: Config, count, constants, jobs: int = 1) -> tuple:
+    """(result, Stats) of one file read as ``tunelint stats`` reads it, with the given token
+    counter and tool constants."""
+    observer = lambda: StatsObserver(count, constants)  # noqa: E731
+    result, seen = check_path(str(path), stats_config(config), jobs, observer)
+    return result, seen.file_stats(result)
 
 
 def lint(*lines: str | bytes, config: dict | None = None) -> FileResult:

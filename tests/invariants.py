@@ -10,8 +10,9 @@ from __future__ import annotations
 import io
 
 from tunelint.config import Config, config_from_dict
-from tunelint.engine import FileResult, check_lines
-from tunelint.report import FORMATS, get_formatter
+from tunelint.engine import check_lines
+from tunelint.report import formats, get_formatter
+from tunelint.results import FileResult
 
 
 def physical_lines(data: bytes) -> list[bytes]:
@@ -49,6 +50,6 @@ def check_invariants(data: bytes, config: Config | None = None) -> FileResult:
     again = check_lines(physical_lines(data), config)
     assert again.diagnostics == result.diagnostics
     assert [d.message for d in again.diagnostics] == [d.message for d in result.diagnostics]
-    for fmt in FORMATS:
+    for fmt in formats("findings"):
         render(result, fmt)
     return result

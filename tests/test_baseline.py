@@ -7,8 +7,9 @@ import pytest
 from conftest import assistant, chat, small_file_config, system, user
 from tunelint.baseline import Baseline, BaselineError, build, complete_hashes
 from tunelint.diagnostics import Diagnostic, Level
-from tunelint.engine import FileResult, check_file
+from tunelint.engine import check_file
 from tunelint.fingerprint import example_hash, text_hash
+from tunelint.results import FileResult
 
 EMPTY = chat(system(), user(), assistant(""))  # missing_content at messages[2].content
 HUMAN = chat(system(), user(), {"role": "human", "content": "Hi"}, assistant())  # a bad role

@@ -63,7 +63,7 @@ def test_missing_path_and_unknown_format_exit_2():
     done = run("check", "nope.jsonl")
     assert done.returncode == 2 and "nope.jsonl: no such file or directory" in done.stderr
     done = run("check", "--format", "xml", "examples/clean.jsonl")
-    assert done.returncode == 2 and "unknown format 'xml'" in done.stderr
+    assert done.returncode == 2 and "invalid choice: 'xml'" in done.stderr
 
 
 def test_bad_config_exits_2_naming_file_and_line(tmp_path):

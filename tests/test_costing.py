@@ -13,14 +13,14 @@ import json
 import sys
 
 import pytest
-from tests.conftest import DATA, assistant, chat, lint, system, user
+from tests.conftest import DATA, assistant, chat, collect_stats, lint, system, user
 
 from tunelint.cli import main
 from tunelint.config import config_from_dict
 from tunelint.costing import TokenizerError, choose, hf_tokenizer
 from tunelint.models import UnknownModel
 from tunelint.report import stats_markdown, stats_text
-from tunelint.stats import build_report, collect_file, estimate_for
+from tunelint.stats import build_report, estimate_for
 
 TOY = DATA / "cookbook-toy-chat.jsonl"
 GEMINI = {
@@ -42,7 +42,7 @@ def report_for(path, profile, model=None, tokenizer=None, **settings):
     config = config_from_dict({"profile": profile, **settings})
     estimate = estimate_for(config, model, None, tokenizer)
     tokens = estimate.tokens
-    stats = collect_file(str(path), config, tokens.count, tokens.tool_constants)[1]
+    stats = collect_stats(path, config, tokens.count, tokens.tool_constants)[1]
     return build_report([(str(path), stats)], estimate, today=datetime.date(2026, 11, 25))
 
 

@@ -1,7 +1,7 @@
 import re
 
 from conftest import DATA, REPO
-from tunelint.cli import rules_markdown_table
+from tunelint.report.rules_table import markdown as rules_markdown_table
 from tunelint.engine import check_file
 from tunelint.rules import all_rules
 

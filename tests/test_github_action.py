@@ -11,7 +11,6 @@ import pytest
 import yaml
 
 from conftest import REPO, git
-from tunelint.engine import FileResult
 from tunelint.github_action import (
     SUMMARY_LIMIT,
     InputError,
@@ -21,6 +20,7 @@ from tunelint.github_action import (
     summary_parts,
 )
 from tunelint.report.stats_text import money
+from tunelint.results import FileResult
 
 ACTION = yaml.safe_load((REPO / "action.yml").read_text())
 
@@ -191,15 +191,12 @@ def test_push_checks_every_tracked_file_and_inputs_are_not_shell(action):
 
 def test_a_profile_without_a_published_price_gives_no_cost(tmp_path):
     from conftest import small_file_config
-    from tunelint.github_action import statistics, stats_observers
-    from tunelint.parallel import check_path
-    from tunelint.stats import estimate_for
+    from tunelint.github_action import statistics
+    from tunelint.run import RunOptions, run
 
     config = small_file_config({"profile": "azure-openai"})
-    settings = estimate_for(config)
-    path = REPO / "examples" / "clean.jsonl"
-    _, stats = check_path(str(path), config, 1, stats_observers(settings))
-    markdown, cost = statistics([(str(path), stats)], settings)
+    outcome = run(config, RunOptions([str(REPO / "examples" / "clean.jsonl")], stats=True))
+    markdown, cost = statistics(outcome)
     assert cost is None and "price not published" in markdown
     parts = summary_parts([], "", Links({}), markdown, cost)
     assert "**Estimated training cost: price not published**\n\n" in parts

@@ -127,13 +127,12 @@ def test_config_that_is_not_utf8(tmp_path):
 
 
 def test_unknown_format_and_option():
-    fails_with(
-        "unknown format 'xml'; choose from text, json, github, sarif, gitlab",
-        "check",
-        "--format",
-        "xml",
-        "examples",
-    )
+    code, out, err = run("check", "--format", "xml", "examples")
+    assert (code, out) == (2, "")
+    assert err.startswith("usage: tunelint check ")
+    last = err.splitlines()[-1]  # argparse quotes the choices on some Python versions
+    assert last.startswith("tunelint check: error: argument --format: invalid choice: 'xml'")
+    assert all(name in last for name in ("text", "json", "github", "sarif", "gitlab"))
     for command in ("check", "stats"):
         code, out, err = run(command, "--model", "gpt-9", "examples")
         assert (code, out) == (2, "")

@@ -6,11 +6,10 @@ import random
 
 import pytest
 
-from conftest import DATA, small_file_config
+from conftest import DATA, collect_stats, small_file_config
 from tunelint import parallel
 from tunelint.config import config_from_dict
 from tunelint.models import load_catalog
-from tunelint.stats import collect_file
 from tunelint.tokens import count_example, text_counter
 
 
@@ -88,8 +87,8 @@ def test_split_files_give_the_same_statistics(tmp_path, corpus_dir, split_everyt
     count = text_counter("o200k_base")
     constants = load_catalog().encodings["o200k_base"].tool_constants
     for path in files(tmp_path, corpus_dir):
-        serial = collect_file(str(path), config, count, constants, jobs=1)
-        split = collect_file(str(path), config, count, constants, jobs=2)
+        serial = collect_stats(str(path), config, count, constants, jobs=1)
+        split = collect_stats(str(path), config, count, constants, jobs=2)
         assert fingerprint(*split) == fingerprint(*serial), path
 
 
@@ -118,8 +117,8 @@ def test_token_cache_and_byte_bound_change_no_figure(tmp_path, corpus_dir):
     constants = load_catalog().encodings["o200k_base"].tool_constants
     config = small_file_config()
     for path in files(tmp_path, corpus_dir):
-        cached = collect_file(str(path), config, text_counter("o200k_base"), constants)[1]
-        plain = collect_file(
+        cached = collect_stats(str(path), config, text_counter("o200k_base"), constants)[1]
+        plain = collect_stats(
             str(path), config, text_counter("o200k_base", cached=False), constants
         )[1]
         assert cached == plain, path

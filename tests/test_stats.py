@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from conftest import DATA, REPO, assistant, chat, system, user
+from conftest import DATA, REPO, assistant, chat, collect_stats, system, user
 from tunelint.config import ConfigError, config_from_dict
 from tunelint.models import load_catalog
 from tunelint.report import stats_markdown, stats_text
@@ -15,7 +15,6 @@ from tunelint.stats import (
     Estimate,
     Stats,
     build_report,
-    collect_file,
     default_epochs,
     estimate_for,
 )
@@ -29,7 +28,7 @@ def report_for(*paths, model="gpt-3.5-turbo-0125", cli_epochs=None, **settings):
     estimate = estimate_for(config, model, cli_epochs)
     count = text_counter(estimate.model.encoding)
     constants = load_catalog().encodings[estimate.model.encoding].tool_constants
-    files = [(str(p), collect_file(str(p), config, count, constants)[1]) for p in paths]
+    files = [(str(p), collect_stats(p, config, count, constants)[1]) for p in paths]
     return build_report(files, estimate, today=datetime.date(2026, 11, 25))
 
 

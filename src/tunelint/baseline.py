@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tunelint.diagnostics import Diagnostic
-from tunelint.engine import FileResult
 from tunelint.fingerprint import example_hash, text_hash
 from tunelint.reader import FileNotText, read_records
+from tunelint.results import FileResult
 
 VERSION = 1
 Key = tuple[str, str, str, str]

@@ -16,8 +16,8 @@ from typing import Any
 from tunelint.config import Config
 from tunelint.costing import choose, model_facts
 from tunelint.diagnostics import Level
-from tunelint.stats import collect_file, estimate_for, summarize
-from tunelint.suppress import Filter
+from tunelint.run import RunError, RunOptions, run
+from tunelint.stats import stats_config, summarize
 
 
 def _profile_config(config: Config, profile: str) -> Config:
@@ -38,19 +38,26 @@ def compare_profile(
 ) -> dict[str, Any]:
     """Findings and figures of ``path`` under one profile (JSON-ready).
 
-    Raises ``UnknownModel``, ``TokenizerError`` and ``ConfigError`` as ``estimate_for`` does,
-    and ``OSError`` for a file that cannot be read.
+    Raises ``RunError`` for a model, tokenizer or setting that cannot be used, or a file that
+    cannot be read.
     """
     config = _profile_config(config, profile)
     settings = config.settings
     choice = choose(profile, settings["model"], settings["max_tokens_per_example"])
-    estimate = estimate_for(
-        config, None, epochs, tokenizer if choice.takes_tokenizer_json else None
+    options = RunOptions(
+        [path],
+        use_baseline=False,
+        stats=True,
+        epochs=epochs,
+        tokenizer=tokenizer if choice.takes_tokenizer_json else None,
     )
-    result, stats = collect_file(
-        path, config, estimate.tokens.count, estimate.tokens.tool_constants
-    )
-    Filter(config).apply(result)
+    outcome = run(stats_config(config), options)
+    if outcome.path_errors:
+        raise RunError(outcome.path_errors[0])
+    if len(outcome.results) != 1:
+        raise RunError(f"{path}: compare takes one file")
+    assert outcome.estimate is not None
+    estimate, (result,), ((_, stats),) = outcome.estimate, outcome.results, outcome.stats
     errors = Counter(d.rule for d in result.diagnostics if d.level is Level.ERROR)
     figures = summarize(stats, estimate)
     model = model_facts(

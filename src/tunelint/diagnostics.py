@@ -36,13 +36,15 @@ class Problem:
     """What a rule reports: where in the example, and what is wrong.
 
     ``on_key`` points the column at the key of the last path part instead of its value.
-    ``line`` is set only by dataset rules, which report after the whole file was seen.
+    ``line`` is set only by dataset rules, which report after the whole file was seen;
+    ``column`` only by rules that find the place in the line's text themselves.
     """
 
     path: JsonPath
     message: str
     on_key: bool = False
     line: int | None = None
+    column: int | None = None
 
 
 @dataclass(frozen=True, order=True)

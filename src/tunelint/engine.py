@@ -1,93 +1,88 @@
 """Run the configured rules over the records of one file and place their findings.
 
-The engine knows rules only through their kinds (reader, example, dataset) and turns every
-``Problem`` into a ``Diagnostic`` with line, column and JSON path. Columns are computed only
-for lines that have findings. Formatting is the ``report`` package's job.
+The engine knows rules only through their kinds (reader, text, example, dataset, file) and
+turns every ``Problem`` into a ``Diagnostic`` with line, column and JSON path. Columns are
+computed only for lines that have findings. Formatting is the ``report`` package's job.
 """
 
 from __future__ import annotations
 
 import os
-from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from tunelint.config import Config, RuleSetting, load_config
 from tunelint.diagnostics import Diagnostic, Level, Problem, format_path
-from tunelint.duplicate_keys import duplicate_key
 from tunelint.fingerprint import example_hash, text_hash
-from tunelint.formats import FormatDetector
+from tunelint.format_detection import OTHER_FORMAT, FormatDetector
 from tunelint.positions import Locator
-from tunelint.profile import format_size, load_profile
+from tunelint.profile import load_profile
 from tunelint.reader import FileNotText, ReaderFinding, Record, read_records
+from tunelint.results import ExampleObserver, FileResult
 from tunelint.rules import DatasetRule, ExampleRule, all_rules
-from tunelint.rules.base import RuleContext
-from tunelint.shapes import SHAPE_RULES, Normalized, normalize
-
-ExampleObserver = Callable[[int, Any, bool], None]
-"""Called with (line, parsed example, whether it had an error) for every parsed line."""
+from tunelint.rules.base import FileFacts, FileRule, Rule, RuleContext, TextRule
+from tunelint.shapes import Normalized, normalize
 
 
 @dataclass
-class FileResult:
-    """What checking one file gave: its findings and what was read."""
+class CheckedPart:
+    """One part of a file as a worker checked it: findings so far and the dataset state."""
 
-    path: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    lines: int = 0
-    examples: int = 0
-    skipped: Counter[str] = field(default_factory=Counter)
-    internal_errors: list[str] = field(default_factory=list)
-    example_hashes: dict[int, str] = field(default_factory=dict)
-    """Line -> hash of its example (``tunelint.fingerprint``), only for lines with findings."""
-
-    def count(self, level: Level) -> int:
-        return sum(1 for d in self.diagnostics if d.level is level)
+    result: FileResult
+    states: list[Any]
+    starts_with_bom: bool
 
 
 @dataclass
 class _Active:
-    """The enabled rules for one file, instantiated, with their level and context."""
+    """The enabled rules for one file, instantiated, with their level and context, by kind."""
 
     levels: dict[str, Level]
+    text: list[tuple[TextRule, RuleContext]]
     example: list[tuple[ExampleRule, RuleContext]]
     dataset: list[tuple[DatasetRule, RuleContext]]
+    file: list[tuple[FileRule, RuleContext]]
     format: str = "chat"
 
     @classmethod
     def build(
         cls,
         settings: dict[str, RuleSetting],
-        profile_name: str,
+        config: Config,
         fmt: str,
-        top_level: dict[str, Any],
+        shared: Mapping[str, Any],
     ) -> _Active:
-        profile = load_profile(profile_name)
+        profile = load_profile(config.settings["profile"])
         spec = profile.formats[fmt]
-        levels: dict[str, Level] = {}
-        example: list[tuple[ExampleRule, RuleContext]] = []
-        dataset: list[tuple[DatasetRule, RuleContext]] = []
+        active = cls({}, [], [], [], [], fmt)
+        kinds: list[tuple[type, list]] = [
+            (TextRule, active.text),
+            (ExampleRule, active.example),
+            (DatasetRule, active.dataset),
+            (FileRule, active.file),
+        ]
         for rule_id, rule in all_rules().items():
             setting = settings.get(rule_id)
             level = setting.level if setting else rule.level
-            if level is Level.OFF or not ("*" in rule.formats or spec.kind in rule.formats):
+            if level is Level.OFF or not ("*" in rule.applies_to or spec.kind in rule.applies_to):
                 continue
-            levels[rule_id] = level
-            if spec.shape and rule_id in SHAPE_RULES:
+            active.levels[rule_id] = level
+            if spec.shape and rule.in_line_terms:
                 continue  # the shape's reader applies it in the line's own terms
             options = setting.options if setting else rule.default_options()
-            context = RuleContext(options, profile, fmt, top_level)
-            if issubclass(rule, ExampleRule):
-                example.append((rule(), context))
-            elif issubclass(rule, DatasetRule):
-                dataset.append((rule(), context))
-        return cls(levels, example, dataset, fmt)
+            context = RuleContext(options, profile, fmt, config.settings, shared)
+            for kind, enabled in kinds:
+                if issubclass(rule, kind):
+                    enabled.append((rule(), context))
+        return active
 
 
 class FileChecker:
-    """Checks the records of one file in order; holds the dataset rules' state."""
+    """Checks the records of one file (or one part of it) in order; holds the dataset rules'
+    state and what is known of the file as a whole, so that parts merge in file order."""
 
     def __init__(
         self,
@@ -95,30 +90,35 @@ class FileChecker:
         config: Config,
         observer: ExampleObserver | None = None,
         decided_format: str | None = None,
+        shared: Mapping[str, Any] | None = None,
     ) -> None:
         self.result = FileResult(path)
         self.config = config
         self.observer = observer
+        self.shared = shared or {}
         self.settings = config.rules_for(path if path != "<input>" else None)
         self.profile = load_profile(config.settings["profile"])
         self.detector = FormatDetector(self.profile, config.settings.get("format"), decided_format)
         self.active = self._build(self.detector.format)
-        self.states = [(rule, ctx, rule.start(ctx)) for rule, ctx in self.active.dataset]
+        self.states = [rule.start(ctx) for rule, ctx in self.active.dataset]
         self._locator: Locator | None = None
         self.file_size: int | None = None
-        """Bytes in the whole file, where known, for the profile's file-size cap."""
+        """Bytes in the whole file, where known, for the file rules."""
+        self.starts_with_bom = False
+        self._parts_taken = 0
 
     def _build(self, fmt: str) -> _Active:
-        return _Active.build(
-            self.settings, self.config.settings["profile"], fmt, self.config.settings
-        )
+        return _Active.build(self.settings, self.config, fmt, self.shared)
 
     def _use_format(self, fmt: str) -> None:
         """Switch to the detected format; dataset rules active in both keep their state."""
-        kept = {rule.id: state for rule, _, state in self.states}
+        kept = {
+            rule.id: state
+            for (rule, _), state in zip(self.active.dataset, self.states, strict=True)
+        }
         self.active = self._build(fmt)
         self.states = [
-            (rule, ctx, kept[rule.id] if rule.id in kept else rule.start(ctx))
+            kept[rule.id] if rule.id in kept else rule.start(ctx)
             for rule, ctx in self.active.dataset
         ]
 
@@ -127,6 +127,15 @@ class FileChecker:
         note = self.profile.notes.get(rule_id)
         return f"{message} ({self.profile.title}: {note})" if note else message
 
+    def _column(self, record: Record, problem: Problem, path: tuple) -> tuple[int, int | None]:
+        if problem.column is not None:
+            return problem.column, None
+        if record.text is None or not path:
+            return 1, None
+        if self._locator is None or self._locator.text is not record.text:
+            self._locator = Locator(record.text)  # one per line: many findings stay linear
+        return self._locator.locate(path, problem.on_key) or (1, None)
+
     def _place(
         self, record: Record, rule_id: str, problem: Problem, shaped: Normalized | None = None
     ) -> None:
@@ -134,13 +143,10 @@ class FileChecker:
         if level is None:
             return
         path = shaped.original(problem.path) if shaped else problem.path
-        column, end = 1, None
-        if record.text is not None and path:
-            if self._locator is None or self._locator.text is not record.text:
-                self._locator = Locator(record.text)  # one per line: many findings stay linear
-            span = self._locator.locate(path, problem.on_key)
-            if span is not None:
-                column, end = span
+        column, end = self._column(record, problem, path)
+        message = problem.message
+        if shaped:
+            message = shaped.original_message(message, problem.path)
         self.result.diagnostics.append(
             Diagnostic(
                 self.result.path,
@@ -148,30 +154,15 @@ class FileChecker:
                 column,
                 rule_id,
                 level,
-                self._message(
-                    rule_id,
-                    shaped.original_message(problem.message, problem.path)
-                    if shaped
-                    else problem.message,
-                ),
+                self._message(rule_id, message),
                 format_path(path),
                 end,
             )
         )
 
     def _reader_finding(self, line: int, finding: ReaderFinding) -> None:
-        level = self.active.levels.get(finding.rule)
-        if level is not None:
-            self.result.diagnostics.append(
-                Diagnostic(
-                    self.result.path,
-                    line,
-                    finding.column,
-                    finding.rule,
-                    level,
-                    self._message(finding.rule, finding.message),
-                )
-            )
+        problem = Problem((), finding.message, column=finding.column)
+        self._place(Record(line, None), finding.rule, problem)
 
     def _remember_hash(self, record: Record, first: int) -> None:
         """Name the example of a line that got findings by its content (for baselines)."""
@@ -182,66 +173,74 @@ class FileChecker:
         elif record.text is not None:
             self.result.example_hashes[record.line] = text_hash(record.text)
 
+    def _run_rules(
+        self,
+        record: Record,
+        checks: Iterable[tuple[Rule, Callable[[], Iterable[Problem]]]],
+        shaped: Normalized | None = None,
+    ) -> None:
+        """Place every problem of each rule's check, at the problem's own line where it names
+        one; a rule that raises is an internal error, and the others still run. ``record``
+        line 0 stands for the file as a whole (its findings go to line 1)."""
+        for rule, check in checks:
+            try:
+                for problem in check():
+                    line = problem.line or record.line or 1
+                    at = record if line == record.line else Record(line, None)
+                    self._place(at, rule.id, problem, shaped)
+            except Exception as error:
+                self._internal_error(rule.id, record.line, error)
+
     def add(self, record: Record) -> None:
         self.result.lines += 1
+        self.starts_with_bom |= record.bom
         first = len(self.result.diagnostics)
-        for finding in self._encoding_policy(record):
+        for finding in record.findings:
             self._reader_finding(record.line, finding)
         if not record.parsed:
-            reason = next(f.rule for f in record.findings if f.rule != "utf8_bom")
-            self.result.skipped[reason] += 1
+            self.result.skipped[record.findings[0].rule] += 1
             self._remember_hash(record, first)
             return
-        before = len(self.result.diagnostics)
         value = record.value
         shown = self.detector.observe(value)
         if self.detector.format != self.active.format:
             self._use_format(self.detector.format)
         other_format = shown is not None and shown != self.active.format
-        if other_format:  # reported once per file by the mixed_formats dataset rule
-            self.result.skipped["mixed_formats"] += 1
+        if other_format:  # reported once per file by the rule named OTHER_FORMAT
+            self.result.skipped[OTHER_FORMAT] += 1
         else:
             self.result.examples += 1
-        if "duplicate_key" in self.active.levels and record.text is not None:
-            duplicate = duplicate_key(record.text, value)
-            if duplicate is not None:
-                key, column = duplicate
-                message = f"duplicate key '{key}' in one object; parsers keep only one value"
-                self._reader_finding(record.line, ReaderFinding("duplicate_key", message, column))
-        example_rules = () if other_format else self.active.example
-        shaped = self._shaped(record, value) if not other_format else None
+        if record.text is not None:
+            self._run_rules(
+                record,
+                (
+                    (rule, partial(rule.check_text, record.text, value, ctx))
+                    for rule, ctx in self.active.text
+                ),
+            )
+        shaped = None if other_format else self._shaped(record, value)
         checked = shaped.example if shaped else value
-        for rule, ctx in example_rules:
-            if not (rule.checks_any_value or isinstance(value, dict)):
-                continue
-            try:
-                for problem in rule.check(checked, ctx):
-                    self._place(record, rule.id, problem, shaped)
-            except Exception as error:
-                self._internal_error(rule.id, record.line, error)
+        if not other_format:
+            checks = (
+                (rule, partial(rule.check, checked, ctx))
+                for rule, ctx in self.active.example
+                if rule.checks_any_value or isinstance(value, dict)
+            )
+            self._run_rules(record, checks, shaped)
         if isinstance(value, dict):
-            for index, (rule, ctx, state) in enumerate(self.states):
-                try:
-                    self.states[index] = (rule, ctx, rule.add(state, value, record.line, ctx))
-                except Exception as error:
-                    self._internal_error(rule.id, record.line, error)
+            self._fold(value, record.line)
         self._remember_hash(record, first)
         if self.observer is not None:
-            has_error = any(d.level is Level.ERROR for d in self.result.diagnostics[before:])
-            self.observer(record.line, checked, has_error)
+            added = self.result.diagnostics[first:]
+            self.observer(record.line, checked, any(d.level is Level.ERROR for d in added))
 
-    def _encoding_policy(self, record: Record) -> tuple[ReaderFinding, ...]:
-        """The reader's findings under the profile's encoding rule: where a byte-order mark is
-        required (Azure OpenAI), its absence is the finding and its presence is fine."""
-        if record.line != 1 or not self.profile.limits.requires_bom:
-            return record.findings
-        kept = tuple(f for f in record.findings if f.rule != "utf8_bom")
-        if len(kept) < len(record.findings):
-            return kept
-        missing = ReaderFinding(
-            "missing_utf8_bom", "file does not start with a UTF-8 byte-order mark"
-        )
-        return (missing, *kept)
+    def _fold(self, value: dict, line: int) -> None:
+        """Fold one example into every dataset rule's state."""
+        for index, (rule, ctx) in enumerate(self.active.dataset):
+            try:
+                self.states[index] = rule.add(self.states[index], value, line, ctx)
+            except Exception as error:
+                self._internal_error(rule.id, line, error)
 
     def _shaped(self, record: Record, value: Any) -> Normalized | None:
         """For a format in another line shape: the OpenAI-shape example its reader builds."""
@@ -260,23 +259,38 @@ class FileChecker:
             " (please report)"
         )
 
-    def _size_policy(self) -> None:
-        cap = self.profile.limits.max_file_bytes
-        if self.file_size is not None and cap is not None and self.file_size > cap:
-            message = (
-                f"file is {self.file_size:,} bytes; {self.profile.title} accepts files"
-                f" under {format_size(cap)}"
-            )
-            self._reader_finding(1, ReaderFinding("file_too_large", message))
+    def part(self) -> CheckedPart:
+        """What this checker of one part of a file holds, to be merged by ``take``."""
+        return CheckedPart(self.result, self.states, self.starts_with_bom)
+
+    def take(self, later: CheckedPart) -> None:
+        """Take in the next part of the same file (checked in the same format), in order."""
+        if self._parts_taken == 0:
+            self.result, self.states = later.result, later.states
+        else:
+            self.result = self.result.merge(later.result)
+            self.states = [
+                rule.merge(mine, theirs)
+                for (rule, _), mine, theirs in zip(
+                    self.active.dataset, self.states, later.states, strict=True
+                )
+            ]
+        self.starts_with_bom |= later.starts_with_bom
+        self._parts_taken += 1
 
     def finish(self) -> FileResult:
-        self._size_policy()
-        for rule, ctx, state in self.states:
-            try:
-                for problem in rule.finish(state, ctx):
-                    self._place(Record(problem.line or 1, None), rule.id, problem)
-            except Exception as error:
-                self._internal_error(rule.id, None, error)
+        """Run the dataset and file rules; the result with its findings in order."""
+        whole_file = Record(0, None)
+        finished = zip(self.active.dataset, self.states, strict=True)
+        self._run_rules(
+            whole_file,
+            ((rule, partial(rule.finish, state, ctx)) for (rule, ctx), state in finished),
+        )
+        facts = FileFacts(self.file_size, self.starts_with_bom)
+        self._run_rules(
+            whole_file,
+            ((rule, partial(rule.check_file, facts, ctx)) for rule, ctx in self.active.file),
+        )
         self.result.diagnostics.sort()
         return self.result
 
@@ -301,9 +315,10 @@ def check_lines(
     config: Config | None = None,
     filename: str = "<input>",
     observer: ExampleObserver | None = None,
+    shared: Mapping[str, Any] | None = None,
 ) -> FileResult:
     """Check JSONL given as lines (str or bytes, newlines optional)."""
-    checker = FileChecker(filename, config or load_config(discover=False), observer)
+    checker = FileChecker(filename, config or load_config(discover=False), observer, shared=shared)
     return checker.run(_as_bytes(lines))
 
 
@@ -312,13 +327,14 @@ def check_file(
     config: Config | None = None,
     observer: ExampleObserver | None = None,
     through: Callable[[Iterable[bytes]], Iterable[bytes]] | None = None,
+    shared: Mapping[str, Any] | None = None,
 ) -> FileResult:
     """Check one JSONL file, streaming it line by line. Raises OSError if it cannot be read.
 
     ``through`` sees the raw lines on their way to the reader (a progress bar counts them).
     """
     config = config or load_config(discover=False)
-    checker = FileChecker(str(path), config, observer)
+    checker = FileChecker(str(path), config, observer, shared=shared)
     with open(Path(path), "rb") as handle:
         checker.file_size = os.fstat(handle.fileno()).st_size
         return checker.run(through(handle) if through else handle)

@@ -14,7 +14,7 @@ import re
 import subprocess
 from dataclasses import dataclass, field
 
-from tunelint.engine import FileResult
+from tunelint.results import FileResult
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 _ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}

@@ -15,27 +15,25 @@ import shlex
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TextIO
 from urllib.parse import quote
 
 from tunelint import report
-from tunelint.config import Config, ConfigError, load_config
-from tunelint.costing import TokenizerError
+from tunelint.config import ConfigError, load_config
 from tunelint.diagnostics import Diagnostic, Level
-from tunelint.engine import FileResult
-from tunelint.gitdiff import ChangedLines, GitDiffError, changed_lines, repo_root
-from tunelint.models import UnknownModel
-from tunelint.parallel import check_path, default_jobs
-from tunelint.paths import expand
+from tunelint.gitdiff import GitDiffError, repo_root
+from tunelint.parallel import default_jobs
 from tunelint.report import stats_markdown
 from tunelint.report.github_format import Formatter as GithubFormatter
 from tunelint.report.github_format import escape_data
 from tunelint.report.stats_text import money
 from tunelint.report.text_format import summary_line
-from tunelint.stats import Estimate, Stats, StatsObserver, build_report, estimate_for
-from tunelint.tokens import TokenizerDataError
+from tunelint.results import FileResult
+from tunelint.run import RunError, RunOptions, RunResult
+from tunelint.run import run as run_checks
+from tunelint.stats import build_report
 
 SUMMARY_LIMIT = 1024 * 1024
 """GitHub's limit on one step's job summary, in bytes."""
@@ -96,27 +94,11 @@ def tracked_jsonl_files() -> list[str]:
     return [name for name in done.stdout.split("\0") if name]
 
 
-def estimate(config: Config, model: str | None) -> Estimate:
-    """The model, token limit and epochs the cost is estimated for (InputError if unknown)."""
-    try:
-        return estimate_for(config, model)
-    except (UnknownModel, ConfigError) as error:
-        raise InputError(str(error)) from None
-
-
-def stats_observers(settings: Estimate) -> Callable[[], StatsObserver]:
-    """Observers that collect each file's statistics while it is checked (one read)."""
-    try:
-        count = settings.tokens.count
-    except (TokenizerDataError, TokenizerError) as error:
-        raise InputError(str(error)) from None
-    return lambda: StatsObserver(count, settings.tokens.tool_constants)
-
-
-def statistics(files: list[tuple[str, Stats]], settings: Estimate) -> tuple[str, float | None]:
+def statistics(outcome: RunResult) -> tuple[str, float | None]:
     """The markdown of ``tunelint stats`` over the whole files, and the estimated cost in USD
     (None where the profile's price is not published)."""
-    stats_report = build_report(files, settings)
+    assert outcome.estimate is not None
+    stats_report = build_report(outcome.stats, outcome.estimate)
     return stats_markdown.render(stats_report), stats_report["total"]["cost_usd"]
 
 
@@ -146,10 +128,6 @@ class Links:
             return _cell(text)
         relative = os.path.relpath(os.path.realpath(d.file), self.root).replace(os.sep, "/")
         return f"[{_cell(text)}]({self.base}{quote(relative)}#L{d.line})"
-
-
-def _count(results: list[FileResult], level: Level) -> int:
-    return sum(result.count(level) for result in results)
 
 
 def summary_parts(
@@ -217,46 +195,50 @@ def _append(path: str | None, text: str) -> None:
             handle.write(text)
 
 
-def run(env: Mapping[str, str], out: TextIO) -> int:
-    """Run the action; raise InputError for a usage problem."""
-    inputs = Inputs.from_env(env)
+def _check(inputs: Inputs) -> RunResult:
+    """Check the input paths through the run API, as ``tunelint check --stats`` does."""
     try:
         config = load_config(inputs.config)
     except ConfigError as error:
         raise InputError(str(error)) from None
-    settings = estimate(config, inputs.model)
     paths = inputs.paths or tracked_jsonl_files()
-    expansion = expand(paths, config.is_ignored) if paths else None
-    if expansion is None or expansion.errors:
-        raise InputError("; ".join(expansion.errors) if expansion else "no .jsonl file to check")
-    changed: ChangedLines | None = None
+    if not paths:
+        raise InputError("no .jsonl file to check")
+    options = RunOptions(
+        paths,
+        diff_base=inputs.base,
+        only_changed=inputs.only_changed,
+        stats=True,
+        model=inputs.model,
+        jobs=default_jobs(),
+    )
+    try:
+        outcome = run_checks(config, options)
+    except RunError as error:
+        raise InputError(str(error)) from None
+    if outcome.path_errors:
+        raise InputError("; ".join(outcome.path_errors))
+    return outcome
+
+
+def run(env: Mapping[str, str], out: TextIO) -> int:
+    """Run the action; raise InputError for a usage problem."""
+    inputs = Inputs.from_env(env)
+    outcome = _check(inputs)
     scope = ""
-    if inputs.base:
-        try:
-            changed = changed_lines(inputs.base)
-        except GitDiffError as error:
-            raise InputError(str(error)) from None
-        if inputs.only_changed:
-            scope = f" (findings on lines changed since {inputs.base[:12]} only)"
-    elif inputs.only_changed:
+    if inputs.base and inputs.only_changed:
+        scope = f" (findings on lines changed since {inputs.base[:12]} only)"
+    elif inputs.only_changed and not inputs.base:
         out.write("::warning title=tunelint::only-changed needs a base commit; checked all lines\n")
-    results, files = [], []
-    observers = stats_observers(settings)
-    for path in expansion.files:
-        try:
-            result, file_stats = check_path(path, config, default_jobs(), observers)
-        except OSError as error:
-            raise InputError(f"{path}: {error.strerror or error}") from None
-        results.append(changed.restrict(result) if changed and inputs.only_changed else result)
-        files.append((path, file_stats))
-    formatter = GithubFormatter(out, changed=changed)
+    results = outcome.all_results
+    formatter = GithubFormatter(out, changed=outcome.changed)
     for result in results:
         formatter.add(result)
     formatter.end(results)
-    for message in (m for r in results for m in r.internal_errors):
+    for message in outcome.internal_errors:
         out.write(f"::error title=tunelint::{escape_data(message)}\n")
-    statistics_markdown, cost = statistics(files, settings)
-    errors, warnings = _count(results, Level.ERROR), _count(results, Level.WARNING)
+    statistics_markdown, cost = statistics(outcome)
+    errors, warnings = outcome.count(Level.ERROR), outcome.count(Level.WARNING)
     if inputs.summary:
         parts = summary_parts(results, scope, Links(env), statistics_markdown, cost)
         _append(env.get("GITHUB_STEP_SUMMARY"), fit_summary(parts))
@@ -264,7 +246,7 @@ def run(env: Mapping[str, str], out: TextIO) -> int:
         env.get("GITHUB_OUTPUT"),
         f"errors={errors}\nwarnings={warnings}\ncost-usd={'' if cost is None else f'{cost:.4f}'}\n",
     )
-    if any(r.internal_errors for r in results):
+    if outcome.internal_errors:
         return 3
     failing = {"error": errors, "warning": errors + warnings, "never": 0}[inputs.fail_on]
     return 1 if failing else 0

@@ -15,17 +15,27 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import reduce
-from typing import TYPE_CHECKING, BinaryIO
+from typing import Any, BinaryIO, Protocol, TypeVar
 
 from tunelint.config import Config
-from tunelint.engine import FileChecker, FileResult, check_file
-from tunelint.formats import FormatDetector
+from tunelint.engine import CheckedPart, FileChecker, check_file
+from tunelint.format_detection import FormatDetector
 from tunelint.profile import load_profile
 from tunelint.progress import NO_PROGRESS, Progress
 from tunelint.reader import FileNotText, looks_like_document_start, read_records, sniff_binary
+from tunelint.results import FileResult
 
-if TYPE_CHECKING:
-    from tunelint.stats import Stats, StatsObserver
+
+class MergeableObserver(Protocol):
+    """An engine observer whose ``state`` (picklable, with ``merge(later)``) is all it keeps,
+    so the states of a file's parts, observed in workers, merge in file order."""
+
+    state: Any
+
+    def __call__(self, line: int, example: Any, has_error: bool) -> None: ...
+
+
+Observer = TypeVar("Observer", bound=MergeableObserver)
 
 PARALLEL_MIN_BYTES = 8_000_000
 """Below this, forking workers costs more than it saves (measured by benchmarks/run.py)."""
@@ -44,7 +54,8 @@ class _Job:
     path: str
     config: Config
     format: str | None
-    make_observer: Callable[[], StatsObserver] | None
+    make_observer: Callable[[], MergeableObserver] | None
+    shared: dict[str, Any]
 
 
 _JOB: _Job | None = None
@@ -61,17 +72,17 @@ def _part_lines(handle: BinaryIO, start: int, end: int) -> Iterator[bytes]:
         yield line
 
 
-def _check_part(part: tuple[int, int, int]) -> tuple[FileResult, list, Stats | None]:
+def _check_part(part: tuple[int, int, int]) -> tuple[CheckedPart, Any]:
+    """The checked part and its observer's state (what goes back to the parent)."""
     start, end, first_line = part
     job = _JOB
     assert job is not None
     observer = job.make_observer() if job.make_observer else None
-    checker = FileChecker(job.path, job.config, observer, decided_format=job.format)
+    checker = FileChecker(job.path, job.config, observer, job.format, job.shared)
     with open(job.path, "rb") as handle:
         for record in read_records(_part_lines(handle, start, end), first_line):
             checker.add(record)
-    states = [state for _, _, state in checker.states]
-    return checker.result, states, observer.stats if observer else None
+    return checker.part(), observer.state if observer else None
 
 
 def _decided_format(path: str, config: Config) -> tuple[bool, str | None]:
@@ -119,11 +130,12 @@ def check_path(
     path: str,
     config: Config,
     jobs: int = 1,
-    make_observer: Callable[[], StatsObserver] | None = None,
+    make_observer: Callable[[], Observer] | None = None,
     progress: Progress = NO_PROGRESS,
-) -> tuple[FileResult, Stats | None]:
-    """Check one file, and collect its statistics when ``make_observer`` is given (lines with
-    errors or that are no example are counted as skipped there).
+    shared: dict[str, Any] | None = None,
+) -> tuple[FileResult, Observer | None]:
+    """Check one file; with ``make_observer``, also return the observer that saw every
+    example (one per part, merged in file order).
 
     ``jobs`` > 1 splits a file of at least ``PARALLEL_MIN_BYTES`` over that many processes.
     Raises OSError if the file cannot be read.
@@ -137,28 +149,11 @@ def check_path(
     fmt = None
     if splittable:
         splittable, fmt = _decided_format(path, config)
-    if splittable:
-        result, stats = _check_parallel(path, config, fmt, jobs, size, make_observer, progress)
-    else:
+    if not splittable:
         observer = make_observer() if make_observer else None
-        result = check_file(path, config, observer, progress.lines)
-        stats = observer.stats if observer else None
-    if stats is not None:  # lines that are not examples at all are skipped too
-        stats.skipped_lines += sum(result.skipped.values())
-    return result, stats
-
-
-def _check_parallel(
-    path: str,
-    config: Config,
-    fmt: str | None,
-    jobs: int,
-    size: int,
-    make_observer: Callable[[], StatsObserver] | None,
-    progress: Progress,
-) -> tuple[FileResult, Stats | None]:
+        return check_file(path, config, observer, progress.lines, shared), observer
     global _JOB
-    _JOB = _Job(path, config, fmt, make_observer)
+    _JOB = _Job(path, config, fmt, make_observer, shared or {})
     try:
         context = multiprocessing.get_context("fork")
         ranges = _parts(path, size, jobs)
@@ -169,21 +164,11 @@ def _check_parallel(
                 progress.update(end - start)
     finally:
         _JOB = None
-    checker = FileChecker(path, config, decided_format=fmt)
+    checker = FileChecker(path, config, None, fmt, shared)
+    for part, _ in parts:
+        checker.take(part)
     checker.file_size = size
-    merged = checker.result
-    for result, _, _ in parts:
-        merged.diagnostics += result.diagnostics
-        merged.lines += result.lines
-        merged.examples += result.examples
-        merged.skipped.update(result.skipped)
-        merged.internal_errors += result.internal_errors
-        merged.example_hashes.update(result.example_hashes)
-    checker.states = [
-        (rule, ctx, reduce(rule.merge, (states[index] for _, states, _ in parts)))
-        for index, (rule, ctx, _) in enumerate(checker.states)
-    ]
-    stats = None
-    if make_observer is not None:
-        stats = reduce(lambda a, b: a.merge(b), (part_stats for _, _, part_stats in parts))
-    return checker.finish(), stats
+    observer = make_observer() if make_observer else None
+    if observer is not None:
+        observer.state = reduce(lambda a, b: a.merge(b), (state for _, state in parts))
+    return checker.finish(), observer

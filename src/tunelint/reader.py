@@ -46,6 +46,8 @@ class Record:
     text: str | None
     value: Any = _NOT_PARSED
     findings: tuple[ReaderFinding, ...] = ()
+    bom: bool = False
+    """The line (the file's first) started with a UTF-8 byte-order mark, removed from ``text``."""
 
     @property
     def parsed(self) -> bool:
@@ -132,24 +134,18 @@ def _document_finding(buffered: list[bytes]) -> ReaderFinding | None:
 
 def _decode(raw: bytes, number: int) -> Record:
     """Turn one raw line (without its newline) into a record."""
-    findings: list[ReaderFinding] = []
-    if number == 1 and raw.startswith(BOM):
+    bom = number == 1 and raw.startswith(BOM)
+    if bom:
         raw = raw[len(BOM) :]
-        findings.append(ReaderFinding("utf8_bom", "file starts with a UTF-8 byte-order mark"))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        findings.append(
-            ReaderFinding("invalid_encoding", _describe_bad_utf8(raw, error), error.start + 1)
-        )
-        return Record(number, None, findings=tuple(findings))
+        finding = ReaderFinding("invalid_encoding", _describe_bad_utf8(raw, error), error.start + 1)
+        return Record(number, None, findings=(finding,), bom=bom)
     if not text.strip():
-        findings.append(ReaderFinding("blank_line", "blank line"))
-        return Record(number, text, findings=tuple(findings))
+        return Record(number, text, findings=(ReaderFinding("blank_line", "blank line"),), bom=bom)
     value, error = parse_json(text)
-    if error is not None:
-        findings.append(error)
-    return Record(number, text, value, tuple(findings))
+    return Record(number, text, value, (error,) if error else (), bom)
 
 
 def _strip_newline(raw: bytes) -> bytes:

@@ -18,17 +18,6 @@ from typing import Any
 from tunelint.diagnostics import JsonPath, Problem, format_path
 from tunelint.rules._chat import json_type, quoted_list
 
-SHAPE_RULES = frozenset(
-    {
-        "example_unrecognized_key",
-        "message_unrecognized_key",
-        "missing_messages_list",
-        "unrecognized_role",
-    }
-)
-"""Rules a shape reader applies itself, in the line's own terms, instead of on the built example."""
-
-
 _ABSENT = object()
 
 

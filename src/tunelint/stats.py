@@ -18,10 +18,9 @@ from typing import Any
 
 from tunelint.config import Config, ConfigError
 from tunelint.costing import TokenSource, choose, model_facts, price_of
-from tunelint.engine import FileResult
 from tunelint.models import Model, load_catalog
 from tunelint.profile import DEFAULT_PROFILE, ProfileModel
-from tunelint.progress import NO_PROGRESS, Progress
+from tunelint.results import FileResult
 from tunelint.tokens import ExampleTokens, TextCounter, conversation, count_example
 
 PERCENTILES = {
@@ -247,41 +246,25 @@ class StatsObserver:
     def __init__(self, count: TextCounter, tool_constants: Mapping[str, int]) -> None:
         self.count = count
         self.tool_constants = tool_constants
-        self.stats = Stats()
+        self.state = Stats()
 
     def __call__(self, line: int, example: Any, has_error: bool) -> None:
         if has_error:
-            self.stats.skipped_lines += 1
+            self.state.skipped_lines += 1
         else:
-            self.stats.add(example, count_example(example, self.count, self.tool_constants))
+            self.state.add(example, count_example(example, self.count, self.tool_constants))
+
+
+    def file_stats(self, result: FileResult) -> Stats:
+        """The statistics of the file checked into ``result``: lines that are no example at
+        all (bad JSON, another line format) are counted as skipped too."""
+        self.state.skipped_lines += sum(result.skipped.values())
+        return self.state
 
 
 def stats_config(config: Config) -> Config:
     """The config statistics are collected with: an over-long example is counted, not skipped."""
     return config.with_rule_levels(["over_token_limit=off"])
-
-
-def collect_file(
-    path: str,
-    config: Config,
-    count: TextCounter,
-    tool_constants: Mapping[str, int],
-    jobs: int = 1,
-    progress: Progress = NO_PROGRESS,
-) -> tuple[FileResult, Stats]:
-    """Read and check one file once; fold every example without errors into its ``Stats``.
-
-    Lines with errors (and lines that are not examples at all) are counted as skipped. The
-    token-limit rule is turned off for this run (``stats_config``). ``jobs`` > 1 lets a large
-    file be checked in parts on several cores, with the same result.
-    """
-    from tunelint.parallel import check_path
-
-    result, stats = check_path(
-        path, stats_config(config), jobs, lambda: StatsObserver(count, tool_constants), progress
-    )
-    assert stats is not None
-    return result, stats
 
 
 def estimate_for(

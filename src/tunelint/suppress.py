@@ -20,7 +20,7 @@ from typing import Any, TextIO
 from tunelint.baseline import Baseline, complete_hashes
 from tunelint.config import Config, ConfigError, _check_rule_id, _string_list, _suggest
 from tunelint.diagnostics import Diagnostic, Level
-from tunelint.engine import FileResult
+from tunelint.results import FileResult
 
 ENTRY_KEYS = ("hash", "line", "file", "reason")
 

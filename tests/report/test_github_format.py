@@ -3,9 +3,9 @@
 import io
 
 from tunelint.diagnostics import Diagnostic, Level
-from tunelint.engine import FileResult
 from tunelint.gitdiff import ChangedLines
 from tunelint.report.github_format import Formatter, escape_data, escape_property
+from tunelint.results import FileResult
 
 
 def test_escaping_of_message_and_properties():

@@ -5,8 +5,9 @@ import json
 
 from conftest import DATA, small_file_config
 from tunelint.diagnostics import Diagnostic, Level
-from tunelint.engine import FileResult, check_file
+from tunelint.engine import check_file
 from tunelint.report.gitlab_format import Formatter, code_quality_issues
+from tunelint.results import FileResult
 
 
 def render(results) -> list[dict]:

@@ -1,18 +1,42 @@
-"""Formatters: one module per output format, each with a ``Formatter`` class.
+"""Every output tunelint prints, in one registry: the kind of report, then its format.
 
-A formatter is fed finished ``FileResult``s one file at a time (so output streams and a
-Ctrl-C leaves whole lines behind), then ``end`` with all of them. Rules never see these.
+* ``findings``: a ``Formatter`` class, fed finished ``FileResult``s one file at a time (so
+  output streams and a Ctrl-C leaves whole lines behind), then ``end`` with all of them;
+* ``stats``, ``compare``, ``rules``, ``profiles``: a function of the report's data that
+  returns the whole text.
+
+An output is one module; the CLI's ``--format`` choices come from here. Rules never see any
+of this.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import TextIO
+from typing import Any, TextIO
 
 from tunelint.diagnostics import Diagnostic
-from tunelint.engine import FileResult
+from tunelint.results import FileResult
 
-FORMATS = ("text", "json", "github", "sarif", "gitlab")
+OUTPUTS: dict[str, dict[str, str]] = {
+    "findings": {
+        "text": "text_format:Formatter",
+        "json": "json_format:Formatter",
+        "github": "github_format:Formatter",
+        "sarif": "sarif_format:Formatter",
+        "gitlab": "gitlab_format:Formatter",
+    },
+    "stats": {
+        "text": "stats_text:render",
+        "json": "json_document:render",
+        "markdown": "stats_markdown:render",
+    },
+    "compare": {"text": "compare_text:render", "json": "json_document:render"},
+    "rules": {"text": "rules_table:text", "markdown": "rules_table:markdown"},
+    "profiles": {
+        "text": "profiles_table:profiles_text",
+        "markdown": "profiles_table:profiles_markdown",
+    },
+}
 
 
 class Formatter:
@@ -38,8 +62,21 @@ def message_with_path(diagnostic: Diagnostic) -> str:
     return f"{d.message} [{d.path}]" if d.path and d.path not in d.message else d.message
 
 
+def formats(kind: str) -> tuple[str, ...]:
+    """The format names of one kind of output, the first being the default."""
+    return tuple(OUTPUTS[kind])
+
+
+def get_output(kind: str, name: str) -> Any:
+    """The formatter class or render function of ``kind`` in format ``name`` (KeyError for
+    an unknown one, naming the choices)."""
+    choices = OUTPUTS[kind]
+    if name not in choices:
+        raise KeyError(f"unknown format {name!r}; choose from {', '.join(choices)}")
+    module, attribute = choices[name].split(":")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+
+
 def get_formatter(name: str) -> type[Formatter]:
-    """The formatter class of the named format (raises KeyError for an unknown one)."""
-    if name not in FORMATS:
-        raise KeyError(f"unknown format {name!r}; choose from {', '.join(FORMATS)}")
-    return importlib.import_module(f"tunelint.report.{name}_format").Formatter
+    """The findings formatter class of the named format."""
+    return get_output("findings", name)

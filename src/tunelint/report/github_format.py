@@ -11,9 +11,9 @@ from typing import TextIO
 
 from tunelint import report
 from tunelint.diagnostics import Diagnostic, Level
-from tunelint.engine import FileResult
 from tunelint.gitdiff import ChangedLines
 from tunelint.report.text_format import summary_line
+from tunelint.results import FileResult
 
 ANNOTATIONS_PER_LEVEL = 10
 """GitHub's per-step cap on annotations of each level (errors, warnings)."""

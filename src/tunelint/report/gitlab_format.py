@@ -13,8 +13,8 @@ from collections import Counter
 
 from tunelint import report
 from tunelint.diagnostics import Diagnostic, Level
-from tunelint.engine import FileResult
 from tunelint.report import json_format
+from tunelint.results import FileResult
 
 _SEVERITIES = {Level.ERROR: "major", Level.WARNING: "minor"}
 

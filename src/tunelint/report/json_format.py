@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tunelint import report
-from tunelint.engine import FileResult
+from tunelint.results import FileResult
 
 
 class Formatter(report.Formatter):

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from tunelint import __version__, report
 from tunelint.diagnostics import Diagnostic, Level
-from tunelint.engine import FileResult
+from tunelint.results import FileResult
 from tunelint.rules import all_rules
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -36,7 +36,7 @@ def driver_rules() -> list[dict]:
             "shortDescription": {"text": rule.summary},
             "help": {"text": rule.documentation(), "markdown": rule.documentation()},
             "defaultConfiguration": {"level": _LEVELS[rule.level]},
-            "properties": {"formats": list(rule.formats)},
+            "properties": {"line_formats": list(rule.applies_to)},
         }
         for rule_id, rule in all_rules().items()
     ]

@@ -6,7 +6,7 @@ from collections import Counter
 
 from tunelint import report
 from tunelint.diagnostics import Level
-from tunelint.engine import FileResult
+from tunelint.results import FileResult
 
 _COLORS = {Level.ERROR: "\033[31m", Level.WARNING: "\033[33m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"

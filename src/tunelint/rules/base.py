@@ -3,10 +3,14 @@
 Rule kinds, by what they look at:
 
 * ``ReaderRule``: reported by the reader (encoding, JSON syntax, blank lines); no check here.
+* ``TextRule``: a function of one line's JSON text and its parsed value (what parsing loses,
+  such as a repeated key), yielding ``Problem``s with their column.
 * ``ExampleRule``: a pure function of one parsed example (a JSON object, or any value when
   ``checks_any_value``), yielding ``Problem``s with JSON paths.
 * ``DatasetRule``: sees every example of one file through small, mergeable state (counts,
   hashes), so a file split into byte ranges and checked in parallel merges to the same result.
+* ``FileRule``: a function of the file as a whole (``FileFacts``: its size, its first bytes),
+  reported at line 1 once the file was read.
 
 The class docstring is the rule's documentation, in ruff's sections: ``## What it does``,
 ``## Why is this bad?``, ``## Example``, ``## Use instead``.
@@ -35,13 +39,15 @@ class Option:
 
 @dataclass(frozen=True)
 class RuleContext:
-    """What a rule may read besides the example: its options, the active profile, and the
-    config's top-level settings (``model``, ``max_tokens_per_example``, ...)."""
+    """What a rule may read besides the example: its options, the active profile, the
+    config's top-level settings (``model``, ``max_tokens_per_example``, ...) and what the run
+    shares between files (``shared``: e.g. the training index ``--validation`` compares with)."""
 
     options: Mapping[str, Any]
     profile: Any  # tunelint.profile.Profile; typed loosely to keep rules import-light
     format: str = "chat"  # the line format the file is checked as
     settings: Mapping[str, Any] = field(default_factory=dict)
+    shared: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def spec(self) -> Any:
@@ -55,8 +61,12 @@ class Rule:
     id: ClassVar[str]
     level: ClassVar[Level]
     summary: ClassVar[str]
-    formats: ClassVar[tuple[str, ...]] = ("chat",)
+    applies_to: ClassVar[tuple[str, ...]] = ("chat",)
+    """The line-format kinds the rule checks (``*``: all)."""
     options: ClassVar[dict[str, Option]] = {}
+    in_line_terms: ClassVar[bool] = False
+    """True for the key and role rules that a shape reader (Bedrock, Vertex, ...) applies in
+    the line's own terms; the engine then leaves them out for that format."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -77,7 +87,34 @@ class Rule:
 class ReaderRule(Rule):
     """A rule whose findings come from the reader; declared here for its id, level and docs."""
 
-    formats = ("*",)
+    applies_to = ("*",)
+
+
+class TextRule(Rule):
+    """A per-line rule on the JSON text itself; problems carry their ``column``."""
+
+    applies_to = ("*",)
+
+    def check_text(self, text: str, value: Any, ctx: RuleContext) -> Iterator[Problem]:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What is known of a file as a whole once it was read."""
+
+    size: int | None
+    """Bytes in the whole file, where known (None for lines given directly)."""
+    starts_with_bom: bool
+
+
+class FileRule(Rule):
+    """A rule on the file as a whole, checked once after its last line."""
+
+    applies_to = ("*",)
+
+    def check_file(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Problem]:
+        raise NotImplementedError
 
 
 class ExampleRule(Rule):

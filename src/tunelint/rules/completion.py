@@ -32,7 +32,7 @@ class CompletionMissingKey(ExampleRule):
     id = "completion_missing_key"
     level = Level.ERROR
     summary = "`prompt` or `completion` (`text`) is missing or not a string."
-    formats = ("completion", "text")
+    applies_to = ("completion", "text")
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         for key in ctx.spec.string_keys:
@@ -64,7 +64,7 @@ class EmptyCompletion(ExampleRule):
     id = "empty_completion"
     level = Level.ERROR
     summary = "The completion is an empty string."
-    formats = ("completion",)
+    applies_to = ("completion",)
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         if example.get("completion") == "":
@@ -96,7 +96,7 @@ class CompletionWithoutLeadingSpace(ExampleRule):
     id = "completion_without_leading_space"
     level = Level.WARNING
     summary = "The completion does not start with whitespace."
-    formats = ("completion",)
+    applies_to = ("completion",)
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         completion = example.get("completion")
@@ -143,7 +143,7 @@ class PromptWithoutSeparator(DatasetRule):
     id = "prompt_without_separator"
     level = Level.WARNING
     summary = "The prompts do not end with a common separator."
-    formats = ("completion",)
+    applies_to = ("completion",)
 
     def start(self, ctx: RuleContext) -> _Suffix:
         return _Suffix()

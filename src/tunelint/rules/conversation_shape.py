@@ -8,7 +8,7 @@ from tunelint.diagnostics import JsonPath, Level, Problem, format_path
 from tunelint.rules._chat import conversation_list, format_messages, role_of
 from tunelint.rules.base import ExampleRule, RuleContext
 
-_FORMATS = ("chat", "preference", "reinforcement")
+_LINE_FORMATS = ("chat", "preference", "reinforcement")
 
 
 def message_texts(example: dict, spec: object) -> Iterator[tuple[JsonPath, str, str]]:
@@ -50,7 +50,7 @@ class ConsecutiveSameRole(ExampleRule):
     id = "consecutive_same_role"
     level = Level.WARNING
     summary = "Two messages in a row have the same role (tool messages aside)."
-    formats = _FORMATS
+    applies_to = _LINE_FORMATS
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         path, listed = ctx.spec.conversation_path, conversation_list(example, ctx.spec)
@@ -90,7 +90,7 @@ class WhitespaceOnlyContent(ExampleRule):
     id = "whitespace_only_content"
     level = Level.WARNING
     summary = "A message's content is only whitespace."
-    formats = _FORMATS
+    applies_to = _LINE_FORMATS
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         for path, text, role in message_texts(example, ctx.spec):
@@ -122,7 +122,7 @@ class UntrimmedContent(ExampleRule):
     id = "untrimmed_content"
     level = Level.OFF
     summary = "A message's content has leading or trailing whitespace."
-    formats = _FORMATS
+    applies_to = _LINE_FORMATS
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         for path, text, role in message_texts(example, ctx.spec):
@@ -156,7 +156,7 @@ class EndsWithUserMessage(ExampleRule):
     id = "ends_with_user_message"
     level = Level.WARNING
     summary = "The conversation ends with a user message."
-    formats = ("chat",)
+    applies_to = ("chat",)
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         path, listed = ctx.spec.conversation_path, conversation_list(example, ctx.spec)

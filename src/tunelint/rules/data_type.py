@@ -31,7 +31,7 @@ class DataType(ExampleRule):
     id = "data_type"
     level = Level.ERROR
     summary = "The line, or a message, is not a JSON object."
-    formats = ("*",)
+    applies_to = ("*",)
     checks_any_value = True
 
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:

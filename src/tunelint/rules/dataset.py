@@ -44,7 +44,7 @@ class TooFewExamples(_ExampleCount):
     id = "too_few_examples"
     level = Level.ERROR
     summary = "The file has fewer examples than the service's minimum (OpenAI: 10)."
-    formats = ("*",)
+    applies_to = ("*",)
 
     def finish(self, state: int, ctx: RuleContext) -> Iterator[Problem]:
         minimum = ctx.profile.limits.min_examples
@@ -75,7 +75,7 @@ class TooManyExamples(_ExampleCount):
     id = "too_many_examples"
     level = Level.ERROR
     summary = "The file has more examples than the profile's maximum."
-    formats = ("*",)
+    applies_to = ("*",)
 
     def finish(self, state: int, ctx: RuleContext) -> Iterator[Problem]:
         maximum = ctx.profile.limits.max_examples
@@ -110,7 +110,7 @@ class DuplicateExample(DatasetRule):
     id = "duplicate_example"
     level = Level.WARNING
     summary = "An example is an exact duplicate of an earlier one."
-    formats = ("*",)
+    applies_to = ("*",)
 
     def start(self, ctx: RuleContext) -> _Seen:
         return _Seen()

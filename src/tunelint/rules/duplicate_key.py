@@ -1,10 +1,14 @@
-"""The duplicate-key rule: found by the engine on the line's text (see tunelint.duplicate_keys)."""
+"""The duplicate-key rule, on the line's text (the scan is in tunelint.duplicate_keys)."""
 
-from tunelint.diagnostics import Level
-from tunelint.rules.base import ReaderRule
+from collections.abc import Iterator
+from typing import Any
+
+from tunelint.diagnostics import Level, Problem
+from tunelint.duplicate_keys import duplicate_key
+from tunelint.rules.base import RuleContext, TextRule
 
 
-class DuplicateKey(ReaderRule):
+class DuplicateKey(TextRule):
     """
     ## What it does
     Reports a key that appears twice in one JSON object, at the second occurrence. Every
@@ -30,3 +34,10 @@ class DuplicateKey(ReaderRule):
     id = "duplicate_key"
     level = Level.WARNING
     summary = "A key appears twice in one JSON object."
+
+    def check_text(self, text: str, value: Any, ctx: RuleContext) -> Iterator[Problem]:
+        duplicate = duplicate_key(text, value)
+        if duplicate is not None:
+            key, column = duplicate
+            message = f"duplicate key '{key}' in one object; parsers keep only one value"
+            yield Problem((), message, column=column)

@@ -34,7 +34,8 @@ class ExampleUnrecognizedKey(ExampleRule):
     id = "example_unrecognized_key"
     level = Level.ERROR
     summary = "A top-level key the format does not allow."
-    formats = ("chat", "preference", "completion", "text")
+    in_line_terms = True  # shape readers check it on the line itself
+    applies_to = ("chat", "preference", "completion", "text")
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         spec = ctx.spec

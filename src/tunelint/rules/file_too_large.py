@@ -1,10 +1,13 @@
-"""A file over the profile's upload cap (the engine measures the file; no example is read)."""
+"""A file over the profile's upload cap (measured from the file; no example is read)."""
 
-from tunelint.diagnostics import Level
-from tunelint.rules.base import ReaderRule
+from collections.abc import Iterator
+
+from tunelint.diagnostics import Level, Problem
+from tunelint.profile import format_size
+from tunelint.rules.base import FileFacts, FileRule, RuleContext
 
 
-class FileTooLarge(ReaderRule):
+class FileTooLarge(FileRule):
     """
     ## What it does
     Reports, at line 1, a file larger than the active profile's file-size cap (Azure OpenAI
@@ -24,3 +27,12 @@ class FileTooLarge(ReaderRule):
     id = "file_too_large"
     level = Level.ERROR
     summary = "The file is larger than the profile's upload cap."
+
+    def check_file(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Problem]:
+        cap = ctx.profile.limits.max_file_bytes
+        if facts.size is not None and cap is not None and facts.size > cap:
+            yield Problem(
+                (),
+                f"file is {facts.size:,} bytes; {ctx.profile.title} accepts files"
+                f" under {format_size(cap)}",
+            )

@@ -11,7 +11,7 @@ from tunelint.diagnostics import JsonPath, Level, Problem
 from tunelint.rules._chat import format_messages
 from tunelint.rules.base import ExampleRule, RuleContext
 
-_FORMATS = ("chat", "preference", "reinforcement")
+_LINE_FORMATS = ("chat", "preference", "reinforcement")
 _DATA_URL = re.compile(r"data:([^;,]*)((?:;[^;,]*)*),", re.ASCII)
 
 
@@ -44,7 +44,7 @@ class TooManyImages(ExampleRule):
     id = "too_many_images"
     level = Level.ERROR
     summary = "More images in one example than the profile allows."
-    formats = _FORMATS
+    applies_to = _LINE_FORMATS
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         limit = ctx.profile.limits.max_images_per_example
@@ -80,7 +80,7 @@ class InvalidImageUrl(ExampleRule):
     id = "invalid_image_url"
     level = Level.ERROR
     summary = "An image URL is not https or a base64 data URL of an allowed type."
-    formats = _FORMATS
+    applies_to = _LINE_FORMATS
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         limits = ctx.profile.limits
@@ -126,7 +126,7 @@ class UnreadableImageData(ExampleRule):
     id = "unreadable_image_data"
     level = Level.WARNING
     summary = "An inline image does not decode or is too large."
-    formats = _FORMATS
+    applies_to = _LINE_FORMATS
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         limit = ctx.profile.limits.max_image_bytes

@@ -31,7 +31,7 @@ class MessageMissingKey(ExampleRule):
     id = "message_missing_key"
     level = Level.ERROR
     summary = "A message lacks `role`, or a key its role requires."
-    formats = ("chat", "preference", "reinforcement")
+    applies_to = ("chat", "preference", "reinforcement")
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         for path, message in format_messages(example, ctx.spec):

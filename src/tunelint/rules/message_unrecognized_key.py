@@ -30,7 +30,8 @@ class MessageUnrecognizedKey(ExampleRule):
     id = "message_unrecognized_key"
     level = Level.ERROR
     summary = "A message carries a key its role does not allow."
-    formats = ("chat", "preference", "reinforcement")
+    in_line_terms = True  # shape readers check it on the line itself
+    applies_to = ("chat", "preference", "reinforcement")
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         fmt = ctx.spec

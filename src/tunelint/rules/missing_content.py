@@ -36,7 +36,7 @@ class MissingContent(ExampleRule):
     id = "missing_content"
     level = Level.ERROR
     summary = "A message's content is empty, null or of the wrong type."
-    formats = ("chat", "preference", "reinforcement")
+    applies_to = ("chat", "preference", "reinforcement")
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         for message_path, message in format_messages(example, ctx.spec):

@@ -31,7 +31,8 @@ class MissingMessagesList(ExampleRule):
     id = "missing_messages_list"
     level = Level.ERROR
     summary = "No `messages` (DPO: `input.messages`), or it is not a non-empty list."
-    formats = ("chat", "preference", "reinforcement")
+    in_line_terms = True  # shape readers check it on the line itself
+    applies_to = ("chat", "preference", "reinforcement")
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         path = ctx.spec.conversation_path

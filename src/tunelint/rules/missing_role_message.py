@@ -67,7 +67,7 @@ class MissingSystemMessage(_MissingRoleMessage):
     id = "missing_system_message"
     level = Level.WARNING
     summary = "The example has no system message."
-    formats = ("chat", "preference")
+    applies_to = ("chat", "preference")
     role = "system"
 
 
@@ -94,5 +94,5 @@ class MissingUserMessage(_MissingRoleMessage):
     id = "missing_user_message"
     level = Level.WARNING
     summary = "The example has no user message."
-    formats = ("chat", "preference", "reinforcement")
+    applies_to = ("chat", "preference", "reinforcement")
     role = "user"

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tunelint.diagnostics import Level, Problem
-from tunelint.formats import classify
+from tunelint.format_detection import OTHER_FORMAT, classify
 from tunelint.rules.base import DatasetRule, RuleContext
 
 
@@ -36,10 +36,10 @@ class MixedFormats(DatasetRule):
     One format per file: convert the odd lines, or move them to a file of their own.
     """
 
-    id = "mixed_formats"
+    id = OTHER_FORMAT
     level = Level.ERROR
     summary = "A line in another format than the file's (chat, preference, ...)."
-    formats = ("*",)
+    applies_to = ("*",)
 
     def start(self, ctx: RuleContext) -> _State:
         return _State()

@@ -36,7 +36,7 @@ class OverTokenLimit(ExampleRule):
     id = "over_token_limit"
     level = Level.WARNING
     summary = "The example has more tokens than the model's training limit."
-    formats = ("chat", "preference")
+    applies_to = ("chat", "preference")
 
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
         from tunelint.costing import choose

@@ -36,7 +36,7 @@ class InvalidPreferenceOutput(ExampleRule):
     id = "invalid_preference_output"
     level = Level.ERROR
     summary = "A preference output is missing or not one assistant message."
-    formats = ("preference",)
+    applies_to = ("preference",)
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         role = ctx.spec.output_role
@@ -79,7 +79,7 @@ class PreferenceInputEndsWithAssistant(ExampleRule):
     id = "preference_input_ends_with_assistant"
     level = Level.WARNING
     summary = "The preference input ends with an assistant message."
-    formats = ("preference",)
+    applies_to = ("preference",)
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         path, listed = ctx.spec.conversation_path, conversation_list(example, ctx.spec)
@@ -113,7 +113,7 @@ class IdenticalPreferenceOutputs(ExampleRule):
     id = "identical_preference_outputs"
     level = Level.WARNING
     summary = "The preferred and non-preferred outputs are identical."
-    formats = ("preference",)
+    applies_to = ("preference",)
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         outputs = [example.get(key) for key in ctx.spec.outputs]

@@ -30,7 +30,7 @@ class ReservedWord(ExampleRule):
     id = "reserved_word"
     level = Level.ERROR
     summary = "A system or user message contains a word the provider reserves (Nova)."
-    formats = ("chat", "preference")
+    applies_to = ("chat", "preference")
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         words = ctx.profile.limits.reserved_words

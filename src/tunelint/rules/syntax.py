@@ -1,7 +1,10 @@
-"""Rules the reader reports: what keeps a line from being parsed into an example."""
+"""Rules the reader reports (what keeps a line from being parsed into an example), and the
+byte-order-mark rules, checked on the file as a whole."""
 
-from tunelint.diagnostics import Level
-from tunelint.rules.base import ReaderRule
+from collections.abc import Iterator
+
+from tunelint.diagnostics import Level, Problem
+from tunelint.rules.base import FileFacts, FileRule, ReaderRule, RuleContext
 
 
 class InvalidJson(ReaderRule):
@@ -74,7 +77,7 @@ class BlankLine(ReaderRule):
     summary = "An empty or whitespace-only line."
 
 
-class Utf8Bom(ReaderRule):
+class Utf8Bom(FileRule):
     """
     ## What it does
     Reports a UTF-8 byte-order mark at the start of the file. The line is still checked.
@@ -93,6 +96,10 @@ class Utf8Bom(ReaderRule):
     id = "utf8_bom"
     level = Level.WARNING
     summary = "The file starts with a UTF-8 byte-order mark."
+
+    def check_file(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Problem]:
+        if facts.starts_with_bom and not ctx.profile.limits.requires_bom:
+            yield Problem((), "file starts with a UTF-8 byte-order mark")
 
 
 class NotJsonl(ReaderRule):
@@ -123,10 +130,10 @@ class NotJsonl(ReaderRule):
     id = "not_jsonl"
     level = Level.ERROR
     summary = "The file is a JSON document or array, not JSON Lines."
-    formats = ("*",)
+    applies_to = ("*",)
 
 
-class MissingUtf8Bom(ReaderRule):
+class MissingUtf8Bom(FileRule):
     """
     ## What it does
     Reports, at line 1, a file that does not start with a UTF-8 byte-order mark, under a
@@ -146,3 +153,7 @@ class MissingUtf8Bom(ReaderRule):
     id = "missing_utf8_bom"
     level = Level.ERROR
     summary = "The file lacks the UTF-8 byte-order mark the profile requires (Azure OpenAI)."
+
+    def check_file(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Problem]:
+        if ctx.profile.limits.requires_bom and not facts.starts_with_bom:
+            yield Problem((), "file does not start with a UTF-8 byte-order mark")

@@ -17,7 +17,7 @@ from tunelint.rules._tools import (
 )
 from tunelint.rules.base import ExampleRule, RuleContext
 
-_FORMATS = ("chat", "preference", "reinforcement")
+_LINE_FORMATS = ("chat", "preference", "reinforcement")
 _CALL = {"id": "call_1", "type": "function", "function": {"name": "get_weather"}}
 
 
@@ -46,7 +46,7 @@ class InvalidToolCall(ExampleRule):
     id = "invalid_tool_call"
     level = Level.ERROR
     summary = "A tool call lacks `id`, `type: function` or `function.name`."
-    formats = _FORMATS
+    applies_to = _LINE_FORMATS
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         for path, message in format_messages(example, ctx.spec):
@@ -103,7 +103,7 @@ class ToolCallArguments(ExampleRule):
     id = "tool_call_arguments"
     level = Level.ERROR
     summary = "Tool-call arguments are not a string holding a JSON object."
-    formats = _FORMATS
+    applies_to = _LINE_FORMATS
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         for path, function in called_functions(example, ctx.spec):
@@ -160,7 +160,7 @@ class UnknownToolCallId(ExampleRule):
     id = "unknown_tool_call_id"
     level = Level.ERROR
     summary = "A tool message answers no earlier tool call."
-    formats = _FORMATS
+    applies_to = _LINE_FORMATS
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         for path, message, seen in tool_turns(example, ctx.spec):
@@ -198,7 +198,7 @@ class UnansweredToolCall(ExampleRule):
     id = "unanswered_tool_call"
     level = Level.ERROR
     summary = "A tool call is not answered before the next assistant message."
-    formats = _FORMATS
+    applies_to = _LINE_FORMATS
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         for list_path, listed in message_lists(example, ctx.spec):
@@ -255,7 +255,7 @@ class UndeclaredTool(ExampleRule):
     id = "undeclared_tool"
     level = Level.WARNING
     summary = "A call names a function the example's `tools` do not declare."
-    formats = _FORMATS
+    applies_to = _LINE_FORMATS
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         declared = _declared_names(example, ctx.spec)
@@ -290,7 +290,7 @@ class InvalidToolName(ExampleRule):
     id = "invalid_tool_name"
     level = Level.ERROR
     summary = "A tool or function name breaks the allowed pattern."
-    formats = _FORMATS
+    applies_to = _LINE_FORMATS
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         pattern = ctx.profile.limits.name_pattern
@@ -333,7 +333,7 @@ class InvalidToolDefinition(ExampleRule):
     id = "invalid_tool_definition"
     level = Level.ERROR
     summary = "A tool is not a function definition with a JSON Schema object."
-    formats = _FORMATS
+    applies_to = _LINE_FORMATS
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         spec = ctx.spec

@@ -56,7 +56,7 @@ class InvalidTurnOrder(ExampleRule):
     id = "invalid_turn_order"
     level = Level.ERROR
     summary = "Turns break the profile's order (e.g. system first, then user/assistant in turn)."
-    formats = ("chat", "preference")
+    applies_to = ("chat", "preference")
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         policy, path = ctx.spec.turn_order, ctx.spec.conversation_path
@@ -99,7 +99,7 @@ class MultipleSystemMessages(ExampleRule):
     id = "multiple_system_messages"
     level = Level.ERROR
     summary = "More system messages than the profile allows (Mistral: one)."
-    formats = ("chat", "preference")
+    applies_to = ("chat", "preference")
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         limit, path = ctx.spec.max_system_messages, ctx.spec.conversation_path

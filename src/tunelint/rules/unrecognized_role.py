@@ -29,7 +29,8 @@ class UnrecognizedRole(ExampleRule):
     id = "unrecognized_role"
     level = Level.ERROR
     summary = "A message's role is not one the format allows."
-    formats = ("chat", "preference", "reinforcement")
+    in_line_terms = True  # shape readers check it on the line itself
+    applies_to = ("chat", "preference", "reinforcement")
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         known = ctx.spec.roles

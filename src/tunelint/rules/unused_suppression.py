@@ -29,4 +29,4 @@ class UnusedSuppression(Rule):
     id = "unused_suppression"
     level = Level.WARNING
     summary = "A config suppression that silenced nothing."
-    formats = ("*",)
+    applies_to = ("*",)

@@ -31,7 +31,7 @@ class InvalidWeight(ExampleRule):
     id = "invalid_weight"
     level = Level.ERROR
     summary = "A message's `weight` is not 0 or 1."
-    formats = ("chat", "preference", "reinforcement")
+    applies_to = ("chat", "preference", "reinforcement")
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         for path, message in format_messages(example, ctx.spec):
@@ -67,7 +67,7 @@ class AllWeightsZero(ExampleRule):
     id = "all_weights_zero"
     level = Level.WARNING
     summary = "Every assistant message has weight 0: the example trains nothing."
-    formats = ("chat",)
+    applies_to = ("chat",)
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         assistants = [m for m in conversation(example, ctx.spec) if role_of(m) == "assistant"]
@@ -99,7 +99,7 @@ class WeightedImageMessage(ExampleRule):
     id = "weighted_image_message"
     level = Level.ERROR
     summary = "A message with an image has a non-zero weight (Together)."
-    formats = ("chat", "preference")
+    applies_to = ("chat", "preference")
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         if not ctx.profile.limits.images_need_zero_weight:

@@ -1,4 +1,4 @@
-"""``tunelint stats --format json``: every figure, numbers as numbers."""
+"""``--format json`` of the stats and compare reports: every figure, numbers as numbers."""
 
 from __future__ import annotations
 

@@ -11,6 +11,10 @@ from typing import Any
 
 from tunelint.profile import FormatSpec, Profile
 
+OTHER_FORMAT = "mixed_formats"
+"""Why a line in another format than its file's is not checked as an example: the id of the
+rule that reports it (``tunelint.rules.mixed_formats``)."""
+
 
 def _has_role(example: dict, path: tuple, roles: tuple[str, ...]) -> bool:
     listed = example.get(path[0]) if len(path) == 1 else None

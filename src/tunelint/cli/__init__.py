@@ -1,0 +1,62 @@
+"""The ``tunelint`` command: one module per subcommand, each with ``HELP``,
+``add_arguments(parser)`` and ``run_command(args, out, err)``; every check goes through
+``tunelint.run``.
+
+Exit codes: 0 no errors; 1 errors found (warnings too with --strict); 2 usage problem,
+unreadable config, or a path that cannot be read; 3 internal error; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from tunelint import __version__
+from tunelint.cli.common import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_USAGE, UsageError
+
+COMMANDS = ("check", "rules", "fix", "stats", "compare", "profiles", "config")
+
+
+def _command(name: str):
+    return importlib.import_module(f"{__name__}.{name}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tunelint", description="Lint LLM fine-tuning datasets in JSONL."
+    )
+    parser.add_argument("--version", action="version", version=f"tunelint {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        module = _command(name)
+        module.add_arguments(commands.add_parser(name, help=module.HELP))
+    return parser
+
+
+def _dispatch(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
+    args = build_parser().parse_args(argv)
+    return _command(args.command).run_command(args, out, err)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    out, err = sys.stdout, sys.stderr
+    for stream in (out, err):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")  # lone surrogates in user data
+    try:
+        return _dispatch(argv, out, err)
+    except UsageError as error:
+        err.write(f"tunelint: {error}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        err.write("tunelint: interrupted\n")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader of our output went away (`| head`): stop quietly, as other tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, out.fileno())
+        return EXIT_FINDINGS
