@@ -1,8 +1,8 @@
 import re
 
 from conftest import DATA, REPO
-from tunelint.report.rules_table import markdown as rules_markdown_table
 from tunelint.engine import check_file
+from tunelint.report.rules_table import markdown as rules_markdown_table
 from tunelint.rules import all_rules
 
 

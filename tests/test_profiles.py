@@ -8,10 +8,10 @@ import re
 
 import pytest
 from tests.conftest import REPO, assistant, chat, lint, system, user
-from tunelint.report.profiles_table import profiles_markdown
 
 from tunelint.cli import main
 from tunelint.profile import available_profiles, load_profile
+from tunelint.report.profiles_table import profiles_markdown
 
 PROFILES = [
     "openai",

@@ -254,7 +254,6 @@ class StatsObserver:
         else:
             self.state.add(example, count_example(example, self.count, self.tool_constants))
 
-
     def file_stats(self, result: FileResult) -> Stats:
         """The statistics of the file checked into ``result``: lines that are no example at
         all (bad JSON, another line format) are counted as skipped too."""
