@@ -109,13 +109,18 @@ class UntrimmedContent(ExampleRule):
     answers that way, and stray spaces waste tokens.
 
     ## Example
+    ```yaml
+    # .tunelint.yaml
+    rules:
+      untrimmed_content: warning
+    ```
     ```json
-    {"role": "assistant", "content": "Hello!\\n\\n"}
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!\\n\\n"}]}
     ```
 
     ## Use instead
     ```json
-    {"role": "assistant", "content": "Hello!"}
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}
     ```
     """
 

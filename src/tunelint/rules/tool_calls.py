@@ -33,13 +33,12 @@ class InvalidToolCall(ExampleRule):
 
     ## Example
     ```json
-    {"role": "assistant", "tool_calls": [{"function": {"name": "get_weather", "arguments": "{}"}}]}
+    {"messages": [{"role": "user", "content": "Weather in Paris?"}, {"role": "assistant", "tool_calls": [{"function": {"name": "get_weather", "arguments": "{}"}}]}]}
     ```
 
     ## Use instead
     ```json
-    {"role": "assistant", "tool_calls": [{"id": "call_1", "type": "function",
-      "function": {"name": "get_weather", "arguments": "{}"}}]}
+    {"messages": [{"role": "user", "content": "Weather in Paris?"}, {"role": "assistant", "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": "{}"}}]}]}
     ```
     """
 
@@ -278,12 +277,12 @@ class InvalidToolName(ExampleRule):
 
     ## Example
     ```json
-    {"type": "function", "function": {"name": "get weather.v2"}}
+    {"tools": [{"type": "function", "function": {"name": "get weather.v2"}}], "messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
     ```
 
     ## Use instead
     ```json
-    {"type": "function", "function": {"name": "get_weather_v2"}}
+    {"tools": [{"type": "function", "function": {"name": "get_weather_v2"}}], "messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
     ```
     """
 

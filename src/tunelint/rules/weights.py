@@ -19,12 +19,12 @@ class InvalidWeight(ExampleRule):
 
     ## Example
     ```json
-    {"role": "assistant", "content": "Hello", "weight": 0.5}
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello", "weight": 0.5}]}
     ```
 
     ## Use instead
     ```json
-    {"role": "assistant", "content": "Hello", "weight": 0}
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello", "weight": 1}]}
     ```
     """
 
