@@ -33,7 +33,7 @@ prints the findings it got as ``expect`` lines; check each against the rule befo
 
 The rules' documentation is run too: in the ``## Example`` and ``## Use instead`` sections of
 a rule's docstring, every fenced ```` ```json ```` block whose lines are each a complete JSON
-object is checked as a JSONL file; under Example it must get a finding of the rule, under Use
+value (an object, or for ``data_type`` a list) is checked as a JSONL file; under Example it must get a finding of the rule, under Use
 instead none. A ```` ```yaml ```` block whose first line is ``# .tunelint.yaml`` is the config
 of the JSON blocks after it in that docstring (another profile, a rule that is off by default).
 """
@@ -249,7 +249,7 @@ CONFIG_MARKER = f"# {CONFIG_FILE}"
 
 @dataclasses.dataclass(frozen=True)
 class DocExample:
-    """A whole-line JSON block of a rule's docs, with the config it is shown under."""
+    """A block of whole JSONL lines in a rule's docs, with the config it is shown under."""
 
     rule: str
     section: str
@@ -263,14 +263,14 @@ class DocExample:
 
 
 def _whole_lines(block: str) -> tuple[str, ...] | None:
-    """The lines of a block if each is one complete JSON object, else None."""
+    """The lines of a block if each is one complete JSON value, else None."""
     lines = tuple(block.splitlines())
     try:
-        if lines and all(isinstance(json.loads(line), dict) for line in lines):
-            return lines
+        for line in lines:
+            json.loads(line)
     except ValueError:
-        pass
-    return None
+        return None
+    return lines or None
 
 
 def doc_examples(rule_id: str, documentation: str) -> Iterator[DocExample]:

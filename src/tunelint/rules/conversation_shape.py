@@ -37,8 +37,7 @@ class ConsecutiveSameRole(ExampleRule):
 
     ## Example
     ```json
-    {"messages": [{"role": "user", "content": "Hi"}, {"role": "user", "content": "Hi"},
-                  {"role": "assistant", "content": "Hello"}]}
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
     ```
 
     ## Use instead
@@ -150,8 +149,7 @@ class EndsWithUserMessage(ExampleRule):
 
     ## Example
     ```json
-    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"},
-                  {"role": "user", "content": "Thanks"}]}
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}, {"role": "user", "content": "Thanks"}]}
     ```
 
     ## Use instead
