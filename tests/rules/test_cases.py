@@ -33,9 +33,11 @@ prints the findings it got as ``expect`` lines; check each against the rule befo
 
 The rules' documentation is run too: in the ``## Example`` and ``## Use instead`` sections of
 a rule's docstring, every fenced ```` ```json ```` block whose lines are each a complete JSON
-value (an object, or for ``data_type`` a list) is checked as a JSONL file; under Example it must get a finding of the rule, under Use
-instead none. A ```` ```yaml ```` block whose first line is ``# .tunelint.yaml`` is the config
-of the JSON blocks after it in that docstring (another profile, a rule that is off by default).
+value (an object; a list for ``data_type``) is checked as a JSONL file. Under Example it must
+get a finding of the rule, under Use instead none. A ```` ```yaml ```` block whose first line
+is the marker comment ``# .tunelint.yaml`` is the config of the JSON blocks after it in that
+docstring (another profile, a rule that is off by default). Blocks that elide (``...``) or wrap
+an example are illustrations and are not run: write an example as whole lines to have it run.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ from tunelint import check_file, engine
 from tunelint.config import load_config
 from tunelint.diagnostics import Diagnostic
 from tunelint.leakage import TrainingIndex
-from tunelint.profile import load_profile
+from tunelint.profile import Profile, load_profile
 from tunelint.rules import all_rules
 from tunelint.suppress import Filter
 
@@ -91,7 +93,7 @@ def profile_limits(limits: dict[str, Any] | None) -> Iterator[None]:
         yield
         return
 
-    def with_limits(name: str):
+    def with_limits(name: str) -> Profile:
         profile = load_profile(name)
         return dataclasses.replace(profile, limits=dataclasses.replace(profile.limits, **limits))
 
@@ -139,9 +141,12 @@ def _file_bytes(case: dict[str, Any], where: str) -> bytes:
         raise ValueError(f"{where}: give either 'lines' or 'bytes'")
     if "bytes" in case:
         escaped = case["bytes"]
-        if not isinstance(escaped, str) or not escaped.isascii():
-            raise ValueError(f"{where}: 'bytes' must be an ASCII string of Python escapes")
-        return escaped.encode("ascii").decode("unicode_escape").encode("latin-1")
+        try:
+            if not isinstance(escaped, str) or not escaped.isascii():
+                raise UnicodeError
+            return escaped.encode("ascii").decode("unicode_escape").encode("latin-1")
+        except UnicodeError:
+            raise ValueError(f"{where}: 'bytes' must be ASCII with \\xNN escapes") from None
     lines = _strings(case["lines"], "lines", where)
     return "".join(f"{line}\n" for line in lines).encode("utf-8")
 
