@@ -12,13 +12,12 @@ def test_readme_rules_table_is_generated_from_the_rules():
     assert table and table.group(1) == rules_markdown_table(), "run: tunelint rules --markdown"
 
 
-def test_every_rule_has_documentation_sections_and_a_test_module():
+def test_every_rule_has_documentation_sections():
+    # that every rule has tests: tests/rules/test_cases.py, one case file per rule
     for rule_id, rule in all_rules().items():
         doc = rule.documentation()
         for section in ("## What it does", "## Why is this bad?", "## Example", "## Use instead"):
             assert section in doc, (rule_id, section)
-        tested = any(rule_id in path.read_text() for path in (REPO / "tests").rglob("test_*.py"))
-        assert tested, f"no test mentions {rule_id}"
 
 
 def test_real_tool_calling_corpus_has_no_errors(corpus):

@@ -1,7 +1,8 @@
 """Every rule lives in a module of this package; importing the package registers them all.
 
 To add a rule: a new module here with one ``Rule`` subclass (id, level, summary, options,
-documentation, ``check``) and a test module ``tests/rules/test_<id>.py``.
+documentation, ``check``) and a case file ``tests/rules/cases/<id>.yaml`` (see
+``tests/rules/test_cases.py``).
 """
 
 from __future__ import annotations

@@ -37,8 +37,7 @@ class ConsecutiveSameRole(ExampleRule):
 
     ## Example
     ```json
-    {"messages": [{"role": "user", "content": "Hi"}, {"role": "user", "content": "Hi"},
-                  {"role": "assistant", "content": "Hello"}]}
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
     ```
 
     ## Use instead
@@ -109,13 +108,18 @@ class UntrimmedContent(ExampleRule):
     answers that way, and stray spaces waste tokens.
 
     ## Example
+    ```yaml
+    # .tunelint.yaml
+    rules:
+      untrimmed_content: warning
+    ```
     ```json
-    {"role": "assistant", "content": "Hello!\\n\\n"}
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!\\n\\n"}]}
     ```
 
     ## Use instead
     ```json
-    {"role": "assistant", "content": "Hello!"}
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}
     ```
     """
 
@@ -145,8 +149,7 @@ class EndsWithUserMessage(ExampleRule):
 
     ## Example
     ```json
-    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"},
-                  {"role": "user", "content": "Thanks"}]}
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}, {"role": "user", "content": "Thanks"}]}
     ```
 
     ## Use instead

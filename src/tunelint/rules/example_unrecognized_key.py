@@ -20,12 +20,12 @@ class ExampleUnrecognizedKey(ExampleRule):
 
     ## Example
     ```json
-    {"messages": [...], "weight": 1, "id": "abc"}
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}], "weight": 1, "id": "abc"}
     ```
 
     ## Use instead
     ```json
-    {"messages": [...]}
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello", "weight": 1}]}
     ```
     Keep ids and metadata in a separate file keyed by line number, or put `weight` on the
     assistant message it applies to.

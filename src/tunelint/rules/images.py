@@ -68,12 +68,13 @@ class InvalidImageUrl(ExampleRule):
 
     ## Example
     ```json
-    {"type": "image_url", "image_url": {"url": "file:///home/me/cat.png"}}
+    {"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "file:///home/me/cat.png"}}]}, {"role": "assistant", "content": "A cat."}]}
     ```
 
     ## Use instead
+    An https URL, or the image inline as `data:image/png;base64,...`:
     ```json
-    {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo..."}}
+    {"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}}]}, {"role": "assistant", "content": "A cat."}]}
     ```
     """
 
@@ -116,7 +117,7 @@ class UnreadableImageData(ExampleRule):
 
     ## Example
     ```json
-    {"type": "image_url", "image_url": {"url": "data:image/png;base64,not-base64!"}}
+    {"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "data:image/png;base64,not-base64!"}}]}, {"role": "assistant", "content": "A cat."}]}
     ```
 
     ## Use instead

@@ -18,12 +18,12 @@ class MessageUnrecognizedKey(ExampleRule):
 
     ## Example
     ```json
-    {"messages": [{"role": "user", "content": "Hi", "timestamp": 1718000000}, ...]}
+    {"messages": [{"role": "user", "content": "Hi", "timestamp": 1718000000}, {"role": "assistant", "content": "Hello"}]}
     ```
 
     ## Use instead
     ```json
-    {"messages": [{"role": "user", "content": "Hi"}, ...]}
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
     ```
     """
 

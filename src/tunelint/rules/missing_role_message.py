@@ -59,8 +59,7 @@ class MissingSystemMessage(_MissingRoleMessage):
 
     ## Use instead
     ```json
-    {"messages": [{"role": "system", "content": "You are Marv."}, {"role": "user", "content": "Hi"},
-                  {"role": "assistant", "content": "Hello"}]}
+    {"messages": [{"role": "system", "content": "You are Marv."}, {"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
     ```
     """
 
@@ -86,8 +85,7 @@ class MissingUserMessage(_MissingRoleMessage):
 
     ## Use instead
     ```json
-    {"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"},
-                  {"role": "assistant", "content": "Hello"}]}
+    {"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
     ```
     """
 

@@ -29,7 +29,7 @@ class MixedFormats(DatasetRule):
     ## Example
     ```json
     {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
-    {"input": {"messages": [{"role": "user", "content": "Hi"}]}, "preferred_output": [...], "non_preferred_output": [...]}
+    {"input": {"messages": [{"role": "user", "content": "Hi"}]}, "preferred_output": [{"role": "assistant", "content": "Hello!"}], "non_preferred_output": [{"role": "assistant", "content": "What?"}]}
     ```
 
     ## Use instead

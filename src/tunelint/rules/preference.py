@@ -21,15 +21,12 @@ class InvalidPreferenceOutput(ExampleRule):
 
     ## Example
     ```json
-    {"input": {"messages": [{"role": "user", "content": "Hi"}]},
-     "preferred_output": [{"role": "assistant", "content": "Hello!"}]}
+    {"input": {"messages": [{"role": "user", "content": "Hi"}]}, "preferred_output": [{"role": "assistant", "content": "Hello!"}]}
     ```
 
     ## Use instead
     ```json
-    {"input": {"messages": [{"role": "user", "content": "Hi"}]},
-     "preferred_output": [{"role": "assistant", "content": "Hello!"}],
-     "non_preferred_output": [{"role": "assistant", "content": "What?"}]}
+    {"input": {"messages": [{"role": "user", "content": "Hi"}]}, "preferred_output": [{"role": "assistant", "content": "Hello!"}], "non_preferred_output": [{"role": "assistant", "content": "What?"}]}
     ```
     """
 
@@ -67,12 +64,12 @@ class PreferenceInputEndsWithAssistant(ExampleRule):
 
     ## Example
     ```json
-    {"input": {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}, ...}
+    {"input": {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}, "preferred_output": [{"role": "assistant", "content": "How can I help?"}], "non_preferred_output": [{"role": "assistant", "content": "What?"}]}
     ```
 
     ## Use instead
     ```json
-    {"input": {"messages": [{"role": "user", "content": "Hi"}]}, ...}
+    {"input": {"messages": [{"role": "user", "content": "Hi"}]}, "preferred_output": [{"role": "assistant", "content": "Hello! How can I help?"}], "non_preferred_output": [{"role": "assistant", "content": "What?"}]}
     ```
     """
 
@@ -102,8 +99,7 @@ class IdenticalPreferenceOutputs(ExampleRule):
 
     ## Example
     ```json
-    {"input": {...}, "preferred_output": [{"role": "assistant", "content": "Yes"}],
-     "non_preferred_output": [{"role": "assistant", "content": "Yes"}]}
+    {"input": {"messages": [{"role": "user", "content": "Is 7 prime?"}]}, "preferred_output": [{"role": "assistant", "content": "Yes"}], "non_preferred_output": [{"role": "assistant", "content": "Yes"}]}
     ```
 
     ## Use instead

@@ -17,13 +17,17 @@ class ReservedWord(ExampleRule):
     make the customization job fail.
 
     ## Example
+    ```yaml
+    # .tunelint.yaml
+    profile: bedrock-nova
+    ```
     ```json
-    {"role": "user", "content": [{"text": "User: what is 2+2?"}]}
+    {"schemaVersion": "bedrock-conversation-2024", "messages": [{"role": "user", "content": [{"text": "User: what is 2+2?"}]}, {"role": "assistant", "content": [{"text": "4"}]}]}
     ```
 
     ## Use instead
     ```json
-    {"role": "user", "content": [{"text": "What is 2+2?"}]}
+    {"schemaVersion": "bedrock-conversation-2024", "messages": [{"role": "user", "content": [{"text": "What is 2+2?"}]}, {"role": "assistant", "content": [{"text": "4"}]}]}
     ```
     """
 

@@ -33,13 +33,12 @@ class InvalidToolCall(ExampleRule):
 
     ## Example
     ```json
-    {"role": "assistant", "tool_calls": [{"function": {"name": "get_weather", "arguments": "{}"}}]}
+    {"messages": [{"role": "user", "content": "Weather in Paris?"}, {"role": "assistant", "tool_calls": [{"function": {"name": "get_weather", "arguments": "{}"}}]}]}
     ```
 
     ## Use instead
     ```json
-    {"role": "assistant", "tool_calls": [{"id": "call_1", "type": "function",
-      "function": {"name": "get_weather", "arguments": "{}"}}]}
+    {"messages": [{"role": "user", "content": "Weather in Paris?"}, {"role": "assistant", "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": "{}"}}]}]}
     ```
     """
 
@@ -89,14 +88,12 @@ class ToolCallArguments(ExampleRule):
 
     ## Example
     ```json
-    {"id": "call_1", "type": "function",
-     "function": {"name": "get_weather", "arguments": {"city": "Paris"}}}
+    {"messages": [{"role": "user", "content": "Weather in Paris?"}, {"role": "assistant", "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": {"city": "Paris"}}}]}]}
     ```
 
     ## Use instead
     ```json
-    {"id": "call_1", "type": "function",
-     "function": {"name": "get_weather", "arguments": "{\\"city\\": \\"Paris\\"}"}}
+    {"messages": [{"role": "user", "content": "Weather in Paris?"}, {"role": "assistant", "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": "{\\"city\\": \\"Paris\\"}"}}]}]}
     ```
     """
 
@@ -146,14 +143,12 @@ class UnknownToolCallId(ExampleRule):
 
     ## Example
     ```json
-    {"role": "assistant", "tool_calls": [{"id": "call_1", ...}]},
-    {"role": "tool", "tool_call_id": "call_2", "content": "18C"}
+    {"messages": [{"role": "user", "content": "Weather in Paris?"}, {"role": "assistant", "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": "{}"}}]}, {"role": "tool", "tool_call_id": "call_2", "content": "18C"}]}
     ```
 
     ## Use instead
     ```json
-    {"role": "assistant", "tool_calls": [{"id": "call_1", ...}]},
-    {"role": "tool", "tool_call_id": "call_1", "content": "18C"}
+    {"messages": [{"role": "user", "content": "Weather in Paris?"}, {"role": "assistant", "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": "{}"}}]}, {"role": "tool", "tool_call_id": "call_1", "content": "18C"}]}
     ```
     """
 
@@ -243,9 +238,7 @@ class UndeclaredTool(ExampleRule):
 
     ## Example
     ```json
-    {"tools": [{"type": "function", "function": {"name": "get_weather"}}],
-     "messages": [..., {"role": "assistant", "tool_calls": [{"id": "c1", "type": "function",
-       "function": {"name": "get_forecast", "arguments": "{}"}}]}]}
+    {"tools": [{"type": "function", "function": {"name": "get_weather"}}], "messages": [{"role": "user", "content": "Weather in Paris?"}, {"role": "assistant", "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "get_forecast", "arguments": "{}"}}]}]}
     ```
 
     ## Use instead
@@ -278,12 +271,12 @@ class InvalidToolName(ExampleRule):
 
     ## Example
     ```json
-    {"type": "function", "function": {"name": "get weather.v2"}}
+    {"tools": [{"type": "function", "function": {"name": "get weather.v2"}}], "messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
     ```
 
     ## Use instead
     ```json
-    {"type": "function", "function": {"name": "get_weather_v2"}}
+    {"tools": [{"type": "function", "function": {"name": "get_weather_v2"}}], "messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
     ```
     """
 
@@ -319,14 +312,12 @@ class InvalidToolDefinition(ExampleRule):
 
     ## Example
     ```json
-    {"tools": [{"type": "function", "function": {"name": "get_weather",
-      "parameters": {"type": "string"}}}]}
+    {"tools": [{"type": "function", "function": {"name": "get_weather", "parameters": {"type": "string"}}}], "messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
     ```
 
     ## Use instead
     ```json
-    {"tools": [{"type": "function", "function": {"name": "get_weather",
-      "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}]}
+    {"tools": [{"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}], "messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
     ```
     """
 

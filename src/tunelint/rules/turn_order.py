@@ -42,9 +42,12 @@ class InvalidTurnOrder(ExampleRule):
     between user/assistant/user/assistant."
 
     ## Example
+    ```yaml
+    # .tunelint.yaml
+    profile: together
+    ```
     ```json
-    {"messages": [{"role": "user", "content": "Hi"}, {"role": "tool", "content": "{}"},
-                  {"role": "assistant", "content": "Hello"}]}
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "tool", "content": "{}"}, {"role": "assistant", "content": "Hello"}]}
     ```
 
     ## Use instead
@@ -87,9 +90,12 @@ class MultipleSystemMessages(ExampleRule):
     encountered. Only one is allowed."
 
     ## Example
+    ```yaml
+    # .tunelint.yaml
+    profile: mistral
+    ```
     ```json
-    {"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"},
-                  {"role": "system", "content": "Be kind."}, {"role": "assistant", "content": "Hello"}]}
+    {"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}, {"role": "system", "content": "Be kind."}, {"role": "assistant", "content": "Hello"}]}
     ```
 
     ## Use instead

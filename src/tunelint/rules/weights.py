@@ -19,12 +19,12 @@ class InvalidWeight(ExampleRule):
 
     ## Example
     ```json
-    {"role": "assistant", "content": "Hello", "weight": 0.5}
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello", "weight": 0.5}]}
     ```
 
     ## Use instead
     ```json
-    {"role": "assistant", "content": "Hello", "weight": 0}
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello", "weight": 1}]}
     ```
     """
 
@@ -56,8 +56,7 @@ class AllWeightsZero(ExampleRule):
 
     ## Example
     ```json
-    {"messages": [{"role": "user", "content": "Hi"},
-                  {"role": "assistant", "content": "Hello", "weight": 0}]}
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello", "weight": 0}]}
     ```
 
     ## Use instead
@@ -87,13 +86,19 @@ class WeightedImageMessage(ExampleRule):
     Together's checker refuses the file: "Messages with images cannot have non-zero weights."
 
     ## Example
+    ```yaml
+    # .tunelint.yaml
+    profile: together
+    ```
     ```json
-    {"role": "user", "weight": 1, "content": [{"type": "image_url",
-     "image_url": {"url": "data:image/png;base64,iVBORw0KGgo..."}}]}
+    {"messages": [{"role": "user", "weight": 1, "content": [{"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}]}, {"role": "assistant", "content": "A cat."}]}
     ```
 
     ## Use instead
     Set `"weight": 0` on the message with the image, or leave `weight` out.
+    ```json
+    {"messages": [{"role": "user", "weight": 0, "content": [{"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}]}, {"role": "assistant", "content": "A cat."}]}
+    ```
     """
 
     id = "weighted_image_message"
