@@ -8,15 +8,34 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from tunelint.engine import check_file, check_lines
+    from tunelint.results import FileResult
+    from tunelint.run import RunOptions, RunResult, run
+
+_PUBLIC = {
+    "check_file": "engine",
+    "check_lines": "engine",
+    "FileResult": "results",
+    "run": "run",
+    "RunOptions": "run",
+    "RunResult": "run",
+}
 
 
 def __getattr__(name: str) -> Any:
     # The public API is imported lazily so that `tunelint --version` stays fast.
-    if name in ("check_file", "check_lines", "FileResult"):
-        from tunelint import engine
+    if name in _PUBLIC:
+        import importlib
 
-        return getattr(engine, name)
+        return getattr(importlib.import_module(f"tunelint.{_PUBLIC[name]}"), name)
     raise AttributeError(name)
 
 
-__all__ = ["__version__", "check_file", "check_lines"]
+__all__ = [
+    "FileResult",
+    "RunOptions",
+    "RunResult",
+    "__version__",
+    "check_file",
+    "check_lines",
+    "run",
+]
