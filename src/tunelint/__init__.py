@@ -9,13 +9,14 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from tunelint.engine import check_file, check_lines
     from tunelint.results import FileResult
-    from tunelint.run import RunOptions, RunResult, run
+    from tunelint.run import RunOptions, RunResult
+    from tunelint.run import run as check_paths
 
 _PUBLIC = {
     "check_file": "engine",
     "check_lines": "engine",
     "FileResult": "results",
-    "run": "run",
+    "check_paths": "run",
     "RunOptions": "run",
     "RunResult": "run",
 }
@@ -26,7 +27,8 @@ def __getattr__(name: str) -> Any:
     if name in _PUBLIC:
         import importlib
 
-        return getattr(importlib.import_module(f"tunelint.{_PUBLIC[name]}"), name)
+        module = importlib.import_module(f"tunelint.{_PUBLIC[name]}")
+        return module.run if name == "check_paths" else getattr(module, name)
     raise AttributeError(name)
 
 
