@@ -39,5 +39,5 @@ __all__ = [
     "__version__",
     "check_file",
     "check_lines",
-    "run",
+    "check_paths",
 ]
