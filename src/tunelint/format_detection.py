@@ -38,15 +38,23 @@ def _matches(example: dict, spec: FormatSpec, profile: Profile) -> bool:
     return extra and bool(path) and not _has_role(example, path, ("assistant",))
 
 
+_classified: tuple[Any, Any, str | None] = (None, None, None)
+"""The last example classified, its profile and its format: the detector and the
+``mixed_formats`` rule ask about the same example once per line."""
+
+
 def classify(example: Any, profile: Profile) -> str | None:
     """The format an example shows, or None when it shows none (not an object, no known key)."""
+    global _classified
     if not isinstance(example, dict):
         return None
+    last_example, last_profile, shown = _classified
+    if last_example is example and last_profile is profile:
+        return shown
     ordered = sorted(profile.formats.values(), key=lambda spec: not spec.detect_roles)
-    for spec in ordered:
-        if _matches(example, spec, profile):
-            return spec.name
-    return None
+    shown = next((spec.name for spec in ordered if _matches(example, spec, profile)), None)
+    _classified = (example, profile, shown)
+    return shown
 
 
 def check_format_name(name: str, profile: Profile) -> str:

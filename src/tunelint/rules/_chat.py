@@ -52,12 +52,26 @@ def message_lists(example: dict, spec: Any) -> Iterator[tuple[JsonPath, list]]:
             yield path, listed
 
 
-def format_messages(example: dict, spec: Any) -> Iterator[tuple[JsonPath, dict]]:
-    """(path, message) of every message object in every message list of the format."""
-    for path, listed in message_lists(example, spec):
-        for index, message in enumerate(listed):
-            if isinstance(message, dict):
-                yield (*path, index), message
+_walked: tuple[Any, Any, tuple[tuple[JsonPath, dict], ...]] = (None, None, ())
+"""The last example walked, its format spec and its messages: the rules of one example share
+one walk (the example is held, so its id cannot be reused while it is here)."""
+
+
+def format_messages(example: dict, spec: Any) -> tuple[tuple[JsonPath, dict], ...]:
+    """(path, message) of every message object in every message list of the format, walked
+    once per example however many rules ask."""
+    global _walked
+    walked_example, walked_spec, messages = _walked
+    if walked_example is example and walked_spec is spec:
+        return messages
+    messages = tuple(
+        ((*path, index), message)
+        for path, listed in message_lists(example, spec)
+        for index, message in enumerate(listed)
+        if isinstance(message, dict)
+    )
+    _walked = (example, spec, messages)
+    return messages
 
 
 def conversation_list(example: dict, spec: Any) -> list | None:
