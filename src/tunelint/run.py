@@ -10,6 +10,7 @@ and the exit status. A problem with the options themselves is a ``RunError`` (ex
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from tunelint.tokens import TextCounter
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+STDIN = "-"
+"""The path that stands for standard input."""
 
 
 class RunError(Exception):
@@ -56,6 +59,11 @@ class RunOptions:
     jobs: int = 1
     progress: bool = False
     """A progress bar on stderr (only ever shown on a terminal)."""
+    excluded: Callable[[str], bool] | None = None
+    """Which found files to leave out; None: the config's ``ignore`` globs."""
+    stdin_filename: str | None = None
+    """The name the lines read from standard input (path ``-``) go by, for the config's
+    per-file settings and the output."""
 
 
 @dataclass
@@ -180,9 +188,16 @@ class _Checker:
 
     def check(self, path: str, progress: Progress) -> FileResult:
         """Check one training file (raises OSError if it cannot be read)."""
-        from tunelint.engine import check_file
+        from tunelint.engine import check_file, check_lines
         from tunelint.parallel import check_path
 
+        if path == STDIN:
+            observer = self.make_observer() if self.make_observer else None
+            name = self.options.stdin_filename or STDIN
+            result = check_lines(sys.stdin.buffer, self.config, name, observer)
+            if observer is not None:
+                self.result.stats.append((name, observer.file_stats(result)))
+            return result
         if self.training is not None:  # indexed as checked, in one process
             return check_file(path, self.config, self.training.observer(path), progress.lines)
         result, observer = check_path(
@@ -213,16 +228,18 @@ def run(
     ``on_result`` is called with each file's final result as soon as it is known, so output
     can stream. Raises ``RunError`` for options that cannot be used.
     """
-    from tunelint.paths import expand
+    from tunelint.paths import Expansion, expand
 
     check_model(config, options.model)
     result = RunResult()
     checker = _Checker(config, options, result)
     filter_ = suppression_filter(config, options)
     result.changed = changed_lines_since(options.diff_base)
-    expansion = expand(options.paths, config.is_ignored)
+    named = [path for path in options.paths if path != STDIN]
+    expansion = expand(named, options.excluded or config.is_ignored) if named else Expansion()
     result.path_errors += expansion.errors
-    files = [(path, checker.check) for path in expansion.files]
+    from_stdin = [STDIN] if STDIN in options.paths else []
+    files = [(path, checker.check) for path in [*from_stdin, *expansion.files]]
     files += [(path, checker.check_validation) for path in options.validation]
     progress = Progress.for_files([path for path, _ in files]) if options.progress else NO_PROGRESS
     for path, check in files:

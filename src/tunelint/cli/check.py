@@ -15,9 +15,34 @@ DEFAULT_BASELINE = "tunelint-baseline.json"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="+", metavar="PATH")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        default=["."],
+        metavar="PATH",
+        help="files, directories, globs, or - for standard input (default: .)",
+    )
     common.add_output_format(parser, "findings")
     parser.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    parser.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when findings fail the check"
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print the findings and nothing else"
+    )
+    parser.add_argument("--output-file", metavar="FILE", help="write the report to FILE")
+    parser.add_argument(
+        "--statistics", action="store_true", help="print how many findings each rule has"
+    )
+    parser.add_argument(
+        "--fix", action="store_true", help="apply tunelint fix's safe fixes, then check"
+    )
+    parser.add_argument(
+        "--stdin-filename", metavar="NAME", help="the name of the file read from - (stdin)"
+    )
+    common.add_color_option(parser)
+    common.add_rule_selection(parser)
+    common.add_exclusion_options(parser)
     parser.add_argument("--show-config", action="store_true", help="print the effective config")
     parser.add_argument("--baseline", metavar="FILE", help="report only findings not in it")
     parser.add_argument(
@@ -55,7 +80,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     common.add_common_options(parser)
 
 
-def _options(args: argparse.Namespace) -> RunOptions:
+def _options(args: argparse.Namespace, config) -> RunOptions:
     if args.show_suppressed and args.format != "text":
         raise UsageError("--show-suppressed works with --format text")
     if args.stats and (args.format != "text" or args.validation):
@@ -72,21 +97,51 @@ def _options(args: argparse.Namespace) -> RunOptions:
         tokenizer=args.tokenizer,
         jobs=args.jobs,
         progress=True,
+        excluded=common.excluded(args, config),
+        stdin_filename=args.stdin_filename,
     )
 
 
-def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def _fix_first(args: argparse.Namespace, config, err: TextIO) -> None:
+    """``--fix``: what ``tunelint fix`` does to the files (its report on stderr)."""
+    from tunelint import fix
+    from tunelint.profile import load_profile
+
+    bom = load_profile(config.settings["profile"]).limits.requires_bom
+    flags = argparse.Namespace(check=False, diff=False, force=False)
+    named = [path for path in args.paths if path != "-"]
+    fix.run(named, fix.FixOptions(bom=bom), flags, config, err, err)
+
+
+def _formatter(args: argparse.Namespace, out: TextIO):
+    """The findings formatter: ``--format``'s, or the counts per rule of ``--statistics``."""
     from tunelint.report import get_formatter
 
+    formatter_class = get_formatter("statistics" if args.statistics else args.format)
+    return formatter_class(out, common.use_color(out, args.color), args.quiet)
+
+
+def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     config = common.load_config(args, args.line_format)
     if args.show_config:
         from tunelint.cli.config import print_config
 
         print_config(config, out)
         return EXIT_OK
-    options = _options(args)
+    options = _options(args, config)
+    if args.output_file:
+        with common.output_file(args.output_file) as report_to:
+            return _check(args, config, options, report_to, err)
+    return _check(args, config, options, out, err)
+
+
+def _check(args, config, options: RunOptions, out: TextIO, err: TextIO) -> int:
+    """Run the check with the options; findings to ``out``, or to ``err`` while a baseline
+    is printed on ``out``."""
+    if args.fix:
+        _fix_first(args, config, err)
     report_to = err if args.write_baseline == "-" else out
-    formatter = get_formatter(args.format)(report_to, common.use_color(report_to))
+    formatter = _formatter(args, report_to)
     formatter.begin()
 
     def show(result) -> None:
@@ -105,7 +160,7 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         formatter.add(outcome.unused_suppressions)
     formatter.end(outcome.all_results)
     _after_findings(args, config, outcome, out, err)
-    if args.write_baseline is not None:
+    if args.write_baseline is not None or args.exit_zero:
         return outcome.exit_status(frozenset())
     failing = {Level.ERROR, Level.WARNING} if args.strict else {Level.ERROR}
     return outcome.exit_status(frozenset(failing))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TextIO
 
 from tunelint.run import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
@@ -16,8 +18,75 @@ class UsageError(Exception):
     """A problem with the command line or config: printed as one line, exit 2."""
 
 
-def use_color(stream: TextIO) -> bool:
+def use_color(stream: TextIO, choice: str = "auto") -> bool:
+    """``--color``: always, never, or auto (FORCE_COLOR, then NO_COLOR, then a terminal)."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("FORCE_COLOR"):
+        return True
     return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+def add_color_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the output (auto: on a terminal, unless NO_COLOR; FORCE_COLOR forces it)",
+    )
+
+
+def add_rule_selection(parser: argparse.ArgumentParser) -> None:
+    """``--select``, ``--extend-select`` and ``--ignore`` (comma-separated ids or prefixes)."""
+    for flag, meaning in (
+        ("--select", "run only these rules"),
+        ("--extend-select", "also run these rules"),
+        ("--ignore", "do not run these rules"),
+    ):
+        parser.add_argument(
+            flag,
+            action="append",
+            type=lambda text: [part.strip() for part in text.split(",") if part.strip()],
+            metavar="IDS",
+            help=f"{meaning}: rule ids or prefixes, comma-separated (ALL: every rule)",
+        )
+
+
+def _flattened(lists: list[list[str]] | None) -> list[str]:
+    return [entry for entries in lists or () for entry in entries]
+
+
+def add_exclusion_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        metavar="GLOB",
+        help="leave out matching files, instead of the config's `ignore` (repeatable)",
+    )
+    parser.add_argument(
+        "--extend-exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="leave out matching files, as well as the config's `ignore` (repeatable)",
+    )
+    parser.add_argument(
+        "--no-respect-gitignore",
+        dest="respect_gitignore",
+        action="store_false",
+        help="also check files that .gitignore ignores (default: leave them out)",
+    )
+
+
+@contextmanager
+def output_file(path: str) -> Iterator[TextIO]:
+    """``--output-file``: the report's stream; a file that cannot be written is a usage error."""
+    try:
+        handle = open(path, "w", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
+    except OSError as error:
+        raise UsageError(f"{path}: cannot write: {error.strerror or error}") from None
+    with handle:
+        yield handle
 
 
 def positive_int(text: str) -> int:
@@ -111,6 +180,33 @@ def add_output_format(parser: argparse.ArgumentParser, kind: str) -> None:
     )
 
 
+def _selection(args: argparse.Namespace, config) -> list[str]:
+    """``ID=LEVEL`` assignments for ``--select``, ``--extend-select`` and ``--ignore``."""
+    if not hasattr(args, "select"):
+        return []
+    from tunelint.selection import SelectionError, rule_levels
+
+    select = _flattened(args.select) if args.select is not None else None
+    try:
+        return rule_levels(
+            select, _flattened(args.extend_select), _flattened(args.ignore), config.rules
+        )
+    except SelectionError as error:
+        raise UsageError(str(error)) from None
+
+
+def excluded(args: argparse.Namespace, config):
+    """The predicate of the files to leave out: ``--exclude`` (else the config's ``ignore``),
+    ``--extend-exclude`` and, unless ``--no-respect-gitignore``, .gitignore."""
+    from tunelint.exclusion import exclusions
+
+    if args.exclude is not None:
+        return exclusions(
+            [*args.exclude, *args.extend_exclude], args.respect_gitignore, lambda path: False
+        )
+    return exclusions(args.extend_exclude, args.respect_gitignore, config.is_ignored)
+
+
 def load_config(args: argparse.Namespace, line_format: str | None = None):
     """The config from ``--config`` (or discovered) with ``--rule``, ``--profile`` and the
     line format applied; any problem with it is a ``UsageError``."""
@@ -121,6 +217,7 @@ def load_config(args: argparse.Namespace, line_format: str | None = None):
 
     try:
         config = load(args.config).with_rule_levels(getattr(args, "rule", []))
+        config = config.with_rule_levels(_selection(args, config))
     except ConfigError as error:
         raise UsageError(str(error)) from None
     if getattr(args, "profile", None):

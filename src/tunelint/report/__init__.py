@@ -24,6 +24,7 @@ OUTPUTS: dict[str, dict[str, str]] = {
         "github": "github_format:Formatter",
         "sarif": "sarif_format:Formatter",
         "gitlab": "gitlab_format:Formatter",
+        "statistics": "statistics_format:Formatter",
     },
     "stats": {
         "text": "stats_text:render",
@@ -42,9 +43,11 @@ OUTPUTS: dict[str, dict[str, str]] = {
 class Formatter:
     """Base formatter: subclasses override ``add`` and, where they print a trailer, ``end``."""
 
-    def __init__(self, out: TextIO, color: bool = False) -> None:
+    def __init__(self, out: TextIO, color: bool = False, quiet: bool = False) -> None:
         self.out = out
         self.color = color
+        self.quiet = quiet
+        """Print the findings and nothing else (no summary): ``-q``."""
 
     def begin(self) -> None:
         """Called once before the first file."""

@@ -44,9 +44,13 @@ class Formatter(report.Formatter):
     """Annotations in ``end``: changed lines first, at most 10 per level, then the rest as text."""
 
     def __init__(
-        self, out: TextIO, color: bool = False, changed: ChangedLines | None = None
+        self,
+        out: TextIO,
+        color: bool = False,
+        quiet: bool = False,
+        changed: ChangedLines | None = None,
     ) -> None:
-        super().__init__(out, color=False)
+        super().__init__(out, color=False, quiet=quiet)
         self.changed = changed
         self.diagnostics: list[Diagnostic] = []
 

@@ -47,4 +47,5 @@ class Formatter(report.Formatter):
             self.out.write(f"{location} {level} {d.rule} {d.message}{path}\n")
 
     def end(self, results: list[FileResult]) -> None:
-        self.out.write(summary_line(results) + "\n")
+        if not self.quiet:
+            self.out.write(summary_line(results) + "\n")
