@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import REPO
+from conftest import REPO, git
 
 ACTION = yaml.safe_load((REPO / "action.yml").read_text())
 
@@ -22,6 +22,21 @@ ACTION = yaml.safe_load((REPO / "action.yml").read_text())
 def evaluate(text: str, context: dict[str, str]) -> str:
     """Substitute ``${{ name }}`` expressions (plain names only, as action.yml uses)."""
     return re.sub(r"\$\{\{\s*([\w.-]+)\s*\}\}", lambda m: context.get(m.group(1), ""), text)
+
+
+def shared_cache(tmp_path_factory) -> Path:
+    """One actions/cache store for the whole test session: the install is built once."""
+    cache = tmp_path_factory.getbasetemp() / "actions-cache"
+    cache.mkdir(exist_ok=True)
+    return cache
+
+
+def shallow_checkout(origin: Path, target: Path, branch: str) -> Path:
+    """What actions/checkout does by default: one commit of the branch, nothing else."""
+    git(target.parent, "-c", "protocol.file.allow=always", "clone", "-q", "--depth", "1",
+        "--branch", branch, f"file://{origin}", str(target))  # fmt: skip
+    git(target, "config", "protocol.file.allow", "always")  # the base is fetched from file://
+    return target
 
 
 class ActionRunner:
@@ -103,7 +118,8 @@ class ActionRunner:
             self.log.append(done.stdout)
             assert done.returncode == 0 or step is last, done.stdout + done.stderr
         for key, path in to_save:  # actions/cache saves in its post step, at the job's end
-            shutil.copytree(path, self.cache / key, symlinks=True)
+            if not (self.cache / key).exists():
+                shutil.copytree(path, self.cache / key, symlinks=True)
         return done
 
     def outputs(self) -> dict[str, str]:

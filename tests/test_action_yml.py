@@ -15,7 +15,7 @@ try:
 except ImportError:  # Python 3.10
     import tomli as tomllib
 
-from action_runner import ACTION, ActionRunner
+from action_runner import ACTION, ActionRunner, shallow_checkout, shared_cache
 from conftest import REPO, git
 from tunelint import action_venv
 from tunelint.action_inputs import ActionInputs
@@ -160,11 +160,10 @@ def shallow_pull_request(tmp_path_factory):
     git(work, "commit", "-qam", "pull request")
     origin = work.parent / "origin.git"
     git(work.parent, "clone", "-q", "--bare", str(work), str(origin))
-    workspace = work.parent / "workspace"
-    git(work.parent, "-c", "protocol.file.allow=always", "clone", "-q", "--depth", "1",
-        "--branch", "pr", f"file://{origin}", str(workspace))  # fmt: skip
-    git(workspace, "config", "protocol.file.allow", "always")
-    runner = ActionRunner(workspace, tmp_path_factory.mktemp("temp"), tmp_path_factory.mktemp("c"))
+    workspace = shallow_checkout(origin, work.parent / "workspace", "pr")
+    runner = ActionRunner(
+        workspace, tmp_path_factory.mktemp("temp"), shared_cache(tmp_path_factory)
+    )
     return runner, base
 
 
@@ -182,10 +181,11 @@ def test_a_shallow_pull_request_is_annotated_on_its_changed_lines_and_the_instal
     assert done.returncode == 1, done.stdout + done.stderr  # not 2: the base was fetched
     assert annotated_lines(done.stdout) == [3, 3] and "unknown git revision" not in done.stdout
     assert runner.outputs()["errors"] == "1"
-    assert any(line.startswith("cache miss: tunelint-venv-Linux-X64-py") for line in runner.log)
-    done = runner.run({}, env, base=base)
+    (key,) = [line.split(": ")[1] for line in runner.log if line.startswith("cache ")]
+    assert key.startswith("tunelint-venv-Linux-X64-py") and (runner.cache / key).is_dir()
+    done = runner.run({}, env, base=base)  # the next run of the job restores the environment
     assert done.returncode == 1 and annotated_lines(done.stdout) == [3, 3]
-    assert any(line.startswith("cache hit: tunelint-venv-Linux-X64-py") for line in runner.log)
+    assert f"cache hit: {key}" in runner.log
     assert any("reusing the cached environment" in line for line in runner.log)
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from action_runner import shallow_checkout
 from conftest import git
 from tunelint.gitbase import ensure_base, run
 from tunelint.gitdiff import changed_lines
@@ -37,18 +38,9 @@ def origin(tmp_path_factory) -> tuple[Path, str]:
     return bare, base
 
 
-def shallow_clone(origin: Path, target: Path, branch: str = "pr") -> Path:
-    """What actions/checkout does by default: one commit of the branch, nothing else."""
-    url = f"file://{origin}"
-    git(target.parent, "-c", "protocol.file.allow=always", "clone", "-q", "--depth", "1",
-        "--branch", branch, url, str(target))  # fmt: skip
-    git(target, "config", "protocol.file.allow", "always")
-    return target
-
-
 def test_missing_base_is_fetched_and_deepened_until_the_merge_base(origin, tmp_path):
     bare, base = origin
-    clone = shallow_clone(bare, tmp_path / "clone")
+    clone = shallow_checkout(bare, tmp_path / "clone", "pr")
     assert git(clone, "rev-parse", "--is-shallow-repository").strip() == "true"
     checked = ensure_base(base, str(clone), deepen_steps=(4, 4, 4, 4))
     assert checked.usable and checked.warning is None
@@ -60,7 +52,7 @@ def test_missing_base_is_fetched_and_deepened_until_the_merge_base(origin, tmp_p
 
 def test_too_far_apart_for_the_bounded_steps_warns_and_gives_no_base(origin, tmp_path):
     bare, base = origin
-    clone = shallow_clone(bare, tmp_path / "clone")
+    clone = shallow_checkout(bare, tmp_path / "clone", "pr")
     checked = ensure_base(base, str(clone), deepen_steps=(1, 1))
     assert not checked.usable
     assert checked.warning == (
@@ -71,7 +63,7 @@ def test_too_far_apart_for_the_bounded_steps_warns_and_gives_no_base(origin, tmp
 
 def test_a_base_the_remote_does_not_have_warns_with_gits_reason(origin, tmp_path):
     bare, _ = origin
-    clone = shallow_clone(bare, tmp_path / "clone")
+    clone = shallow_checkout(bare, tmp_path / "clone", "pr")
     checked = ensure_base("0" * 40, str(clone))
     assert not checked.usable and checked.base is None
     assert checked.warning.startswith(f"cannot fetch the base commit {'0' * 12} (")
@@ -96,7 +88,7 @@ def test_action_step_writes_the_base_output_or_an_empty_one_with_a_warning(
     origin, tmp_path, monkeypatch
 ):
     bare, base = origin
-    clone = shallow_clone(bare, tmp_path / "clone")
+    clone = shallow_checkout(bare, tmp_path / "clone", "pr")
     output = tmp_path / "output"
     monkeypatch.chdir(clone)
     out = io.StringIO()

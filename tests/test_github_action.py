@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from action_runner import ACTION, ActionRunner
+from action_runner import ACTION, ActionRunner, shared_cache
 from conftest import REPO, git
 from tunelint.engine import FileResult
 from tunelint.github_action import (
@@ -78,8 +78,8 @@ def action(tmp_path_factory):
     base = git(workspace, "rev-parse", "HEAD").strip()
     (workspace / "data" / "train.jsonl").write_text(LINE % "a" + LINE % "" + LINE % "")
     git(workspace, "commit", "-qam", "pull request")
-    temp, cache = tmp_path_factory.mktemp("runner"), tmp_path_factory.mktemp("cache")
-    return ActionRunner(workspace, temp, cache), base
+    temp = tmp_path_factory.mktemp("runner")
+    return ActionRunner(workspace, temp, shared_cache(tmp_path_factory)), base
 
 
 def annotated_lines(stdout: str) -> list[int]:
