@@ -300,6 +300,16 @@ def test_symlink_out_of_the_tree_is_never_read_even_forced(tmp_path):
     assert outside.read_text() == DIRTY
 
 
+def test_a_file_named_outside_the_tree_is_fixed_even_through_a_linked_directory(tmp_path):
+    tree, real = tmp_path / "repo", tmp_path / "private"
+    tree.mkdir()
+    real.mkdir()
+    (tmp_path / "var").symlink_to(real)  # as /var -> /private/var on macOS
+    (real / "d.jsonl").write_text(DIRTY)
+    assert fix_file(str(tmp_path / "var" / "d.jsonl"), FixOptions(), root=tree).written
+    assert (real / "d.jsonl").read_text() == CLEAN
+
+
 def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path):
     fifo = tmp_path / "d.jsonl"
     os.mkfifo(fifo)

@@ -334,13 +334,22 @@ class _Identity:
         return cls(info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
 
 
+def _inside(path: str, directory: str) -> bool:
+    return os.path.commonpath([path, directory]) == directory
+
+
 def _check_inside(path: str, root: str | os.PathLike[str] | None) -> str:
-    """The file ``path`` names; refused if a symlink on the way leads out of ``root``."""
+    """The file ``path`` names; refused when a name inside ``root`` (default: the current
+    directory) leads out of it through a symbolic link. A file named outside the tree is the
+    user's choice, even through links (``/var`` is a link to ``/private/var`` on macOS)."""
     target = os.path.realpath(path)
-    if target != os.path.abspath(path):
-        tree = os.path.realpath(root if root is not None else os.getcwd())
-        if os.path.commonpath([target, tree]) != tree:
-            raise FixRefused(f"a symbolic link to {target}, outside {tree}; not read")
+    tree = os.path.abspath(root if root is not None else os.getcwd())
+    real_tree = os.path.realpath(tree)
+    if _inside(target, real_tree):
+        return target
+    named = os.path.abspath(path)
+    if _inside(named, tree) or _inside(named, real_tree):
+        raise FixRefused(f"a symbolic link to {target}, outside {real_tree}; not read")
     return target
 
 
@@ -485,6 +494,8 @@ def _write_fixed(
             _copy_in_place(temporary, target, before)
             return True
         os.chmod(temporary, stat.S_IMODE(info.st_mode))
+        if os.name == "nt":
+            handle.close()  # Windows cannot rename over a file that is open
         os.replace(temporary, target)
     except _KeepTemporary:
         raise
