@@ -1,11 +1,19 @@
 """Baselines: accepted findings stay accepted when lines move, and fixed ones are pruned."""
 
 import json
+import os
 
 import pytest
 
 from conftest import assistant, chat, small_file_config, system, user
-from tunelint.baseline import Baseline, BaselineError, build, complete_hashes
+from tunelint import baseline as baseline_module
+from tunelint.baseline import (
+    Baseline,
+    BaselineError,
+    build,
+    complete_hashes,
+    write_baseline,
+)
 from tunelint.diagnostics import Diagnostic, Level
 from tunelint.engine import check_file
 from tunelint.fingerprint import example_hash, text_hash
@@ -109,3 +117,93 @@ def test_hashes_of_findings_placed_after_reading_come_from_the_file(tmp_path):
     result = FileResult(str(data))
     result.diagnostics.append(Diagnostic(str(data), 2, 1, "missing_content", Level.ERROR, "x"))
     assert complete_hashes(result) == {2: example_hash(json.loads(EMPTY))}
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "directory"])
+def test_a_baseline_that_is_not_a_regular_file_is_refused_at_once(tmp_path, kind):
+    path = tmp_path / "b.json"
+    if kind == "fifo":
+        os.mkfifo(path)  # opening it for reading would block until a writer came
+    elif kind == "directory":
+        path.mkdir()
+    else:
+        path = "/dev/zero"  # reading it would never end
+    with pytest.raises(BaselineError, match="is not a regular file"):
+        Baseline.load(path)
+
+
+def test_a_baseline_over_the_size_cap_is_refused_without_reading_it(tmp_path, monkeypatch):
+    path = tmp_path / "b.json"
+    with open(path, "wb") as handle:
+        handle.truncate(1024**3)  # a sparse 1 GB file
+    with pytest.raises(BaselineError, match="larger than 64 MiB; not read"):
+        Baseline.load(path)
+    monkeypatch.setattr(baseline_module, "MAX_BYTES", 10)
+    path.write_text('{"version": 1, "findings": []}')
+    with pytest.raises(BaselineError, match="larger than"):
+        Baseline.load(path)
+
+
+def baseline_text(tmp_path, target):
+    data = write(tmp_path / "d.jsonl", EMPTY)
+    return build([check_file(data, small_file_config())], target)[0], data
+
+
+def test_write_baseline_replaces_a_baseline_atomically_keeping_its_mode(tmp_path):
+    target = tmp_path / "tunelint-baseline.json"
+    text, data = baseline_text(tmp_path, target)
+    assert write_baseline(target, text, [str(data)]) == target
+    assert (target.stat().st_mode & 0o777) == 0o666 & ~_umask()
+    target.chmod(0o600)
+    empty = build([check_file(write(data, GOOD), small_file_config())], target)[0]
+    write_baseline(target, empty, [str(data)])
+    assert target.read_text() == empty and (target.stat().st_mode & 0o777) == 0o600
+    assert sorted(os.listdir(tmp_path)) == ["d.jsonl", "tunelint-baseline.json"]
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def test_write_baseline_never_writes_through_a_symlink(tmp_path):
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me")
+    link = tmp_path / "tunelint-baseline.json"
+    link.symlink_to(precious)
+    text, data = baseline_text(tmp_path, link)
+    with pytest.raises(BaselineError, match="is a symbolic link"):
+        write_baseline(link, text, [str(data)])
+    assert precious.read_text() == "keep me" and link.is_symlink()
+
+
+def test_write_baseline_never_replaces_a_file_being_checked(tmp_path):
+    data = write(tmp_path / "b.jsonl", EMPTY)
+    text = build([check_file(data, small_file_config())], data)[0]
+    with pytest.raises(BaselineError, match=f"it is {data}, one of the files being checked"):
+        write_baseline(data, text, [str(data)])
+    assert data.read_text() == EMPTY + "\n"
+
+
+def test_write_baseline_never_replaces_a_file_that_is_not_a_baseline(tmp_path):
+    notes = tmp_path / "notes.json"
+    notes.write_text('{"keep": "me"}')
+    text, data = baseline_text(tmp_path, notes)
+    with pytest.raises(BaselineError, match="is not a tunelint baseline"):
+        write_baseline(notes, text, [str(data)])
+    assert notes.read_text() == '{"keep": "me"}'
+
+
+def test_a_config_named_baseline_outside_the_config_root_is_refused(tmp_path):
+    root = tmp_path / "project"
+    root.mkdir()
+    precious = tmp_path / "precious.txt"
+    text, data = baseline_text(root, root / "b.json")
+    with pytest.raises(BaselineError, match="the config's baseline must be inside"):
+        write_baseline(root / "../precious.txt", text, [str(data)], root)
+    assert not precious.exists()
+    (root / "out").symlink_to(tmp_path)  # a directory link out of the root is caught too
+    with pytest.raises(BaselineError, match="must be inside"):
+        write_baseline(root / "out" / "b.json", text, [str(data)], root)
+    assert write_baseline(root / "b.json", text, [str(data)], root).read_text() == text

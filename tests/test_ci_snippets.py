@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -12,7 +13,8 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import DATA, REPO
+from action_runner import ActionRunner, shallow_checkout, shared_cache
+from conftest import DATA, REPO, git
 
 SNIPPETS = REPO / "examples" / "ci"
 CODE_SCANNING_SUBSET = json.loads((DATA / "sarif-code-scanning-subset.json").read_text())
@@ -66,3 +68,52 @@ def test_code_scanning_snippet_writes_the_sarif_it_uploads(tmp_path):
     log = json.loads((tmp_path / upload["with"]["sarif_file"]).read_text())
     jsonschema.validate(log, CODE_SCANNING_SUBSET)
     assert len(log["runs"][0]["results"]) == 12
+
+
+def test_snippets_pin_third_party_actions_by_commit_with_the_tag_in_a_comment():
+    uses = re.findall(r"uses: (\S+)(.*)", "".join(p.read_text() for p in SNIPPETS.iterdir()))
+    third_party = [(name, comment) for name, comment in uses if not name.startswith("tunelint/")]
+    assert len(third_party) == 4
+    for name, comment in third_party:
+        assert re.fullmatch(r"[\w-]+/[\w/-]+@[0-9a-f]{40}", name), name
+        assert re.fullmatch(r" # v\d+\.\d+\.\d+", comment), comment
+
+
+def test_pre_commit_snippet_uses_the_hooks_and_lets_the_config_be_discovered():
+    hooks = {hook["id"] for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())}
+    used = yaml.safe_load((SNIPPETS / "pre-commit-config.yaml").read_text())["repos"][0]["hooks"]
+    assert [hook["id"] for hook in used] == ["tunelint-fix", "tunelint", "tunelint-stats"]
+    assert {hook["id"] for hook in used} <= hooks
+    assert not any("--config" in hook.get("args", []) for hook in used)
+
+
+@pytest.mark.slow
+def test_action_snippet_as_written_annotates_a_pull_request_on_a_shallow_checkout(
+    tmp_path, tmp_path_factory
+):
+    steps = yaml.safe_load((SNIPPETS / "github-action.yml").read_text())["jobs"]["datasets"][
+        "steps"
+    ]
+    checkout = next(step for step in steps if step["uses"].startswith("actions/checkout@"))
+    assert "with" not in checkout  # actions/checkout's default: depth 1
+    tunelint = next(step for step in steps if step["uses"].startswith("tunelint/tunelint@"))
+    work = tmp_path / "work"
+    work.mkdir()
+    git(work, "init", "-q", "-b", "main")
+    (work / "data").mkdir()
+    shutil.copy(REPO / "examples" / "clean.jsonl", work / "data")
+    git(work, "add", ".")
+    git(work, "commit", "-qm", "base")
+    base = git(work, "rev-parse", "HEAD").strip()
+    git(work, "checkout", "-qb", "pr")
+    shutil.copy(REPO / "examples" / "broken.jsonl", work / "data")
+    git(work, "add", ".")
+    git(work, "commit", "-qm", "a broken file")
+    git(tmp_path, "clone", "-q", "--bare", str(work), str(tmp_path / "origin.git"))
+    workspace = shallow_checkout(tmp_path / "origin.git", tmp_path / "workspace", "pr")
+    (tmp_path / "temp").mkdir()
+    runner = ActionRunner(workspace, tmp_path / "temp", shared_cache(tmp_path_factory))
+    done = runner.run(tunelint["with"], {"GITHUB_EVENT_NAME": "pull_request"}, base=base)
+    assert done.returncode == 1, done.stdout + done.stderr  # fail-on: error, with errors
+    assert "::error file=data/broken.jsonl,line=" in done.stdout
+    assert "data/clean.jsonl" not in done.stdout and "title=tunelint::" not in done.stdout

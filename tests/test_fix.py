@@ -5,12 +5,13 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 
 import pytest
 
 from conftest import assistant, chat, user
 from tunelint.cli import main
-from tunelint.fix import Fixer, FixOptions, fix_file
+from tunelint.fix import Fixer, FixOptions, FixRefused, fix_file
 
 A = chat(user("Hi"), assistant("Hello"))
 B = chat(user("Ünïcode ✓ 你好"), assistant("Bye"))
@@ -178,7 +179,11 @@ def test_fix_killed_mid_write_leaves_the_original_intact(tmp_path):
         "            os.kill(os.getpid(), signal.SIGKILL)\n"
         "        return real(self, data)\n"
         "fdopen = os.fdopen\n"
-        "fix.os.fdopen = lambda fd, mode, buffering: Dying(fdopen(fd, 'wb', 0), buffering)\n"
+        "def dying_fdopen(fd, mode, buffering=-1):\n"
+        "    if 'w' not in mode:\n"
+        "        return fdopen(fd, mode)\n"
+        "    return Dying(fdopen(fd, 'wb', 0), buffering)\n"
+        "fix.os.fdopen = dying_fdopen\n"
         "fix.fix_file(sys.argv[1], fix.FixOptions())\n"
     )
     done = subprocess.run([sys.executable, "-c", script, str(path)], env=os.environ)
@@ -210,3 +215,168 @@ def test_cli_refuses_unfixable_file_with_exit_1(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"{path}:2: cannot fix: invalid JSON" in err and "--force fixes the rest" in err
     assert path.read_bytes() == b"\n{oops\n"
+
+
+DIRTY = f"{A}\n\n{B}\n"  # a blank line to remove
+CLEAN = f"{A}\n{B}\n"
+
+
+def pausing_run(monkeypatch, when, action):
+    """Make Fixer.run call ``action()`` after its first line, for fixers where ``when(fixer)``."""
+    real = Fixer.run
+
+    def run(self, lines):
+        for n, line in enumerate(real(self, lines)):
+            if n == 1 and when(self):
+                action()
+            yield line
+
+    monkeypatch.setattr(Fixer, "run", run)
+
+
+def test_lines_appended_while_fixing_are_never_lost(tmp_path, monkeypatch):
+    path = tmp_path / "d.jsonl"
+    path.write_text(DIRTY)
+
+    def append():
+        with open(path, "a") as handle:
+            handle.write(f"{C}\n")
+
+    pausing_run(monkeypatch, lambda fixer: True, append)
+    with pytest.raises(FixRefused, match="changed while it was being fixed; left as it was"):
+        fix_file(str(path), FixOptions())
+    assert path.read_text() == DIRTY + f"{C}\n"
+    assert os.listdir(tmp_path) == ["d.jsonl"]
+
+
+def test_a_file_replaced_while_fixing_is_not_overwritten(tmp_path, monkeypatch):
+    path = tmp_path / "d.jsonl"
+    path.write_text(DIRTY)
+    newer = tmp_path / "newer"
+    newer.write_text(f"{C}\n")
+    pausing_run(monkeypatch, lambda fixer: True, lambda: os.replace(newer, path))
+    with pytest.raises(FixRefused, match="changed while"):
+        fix_file(str(path), FixOptions())
+    assert path.read_text() == f"{C}\n"
+
+
+def test_symlink_is_refused_unless_forced_then_fixed_through_the_kept_link(
+    tmp_path, capsys, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)  # the tree the CLI's links must stay in
+    real, link = tmp_path / "real.jsonl", tmp_path / "link.jsonl"
+    real.write_text(DIRTY)
+    link.symlink_to(real.name)
+    with pytest.raises(FixRefused, match="a symbolic link; not changed"):
+        fix_file(str(link), FixOptions(), root=tmp_path)
+    assert main(["fix", str(link)]) == 2
+    assert f"tunelint: {link}: a symbolic link; not changed (--force" in capsys.readouterr().err
+    inode = real.stat().st_ino
+    assert fix_file(str(link), FixOptions(), force=True, root=tmp_path).written
+    assert link.is_symlink() and real.read_text() == CLEAN and real.stat().st_ino == inode
+    assert sorted(os.listdir(tmp_path)) == ["link.jsonl", "real.jsonl"]
+
+
+def test_hard_linked_file_is_refused_unless_forced_then_every_name_sees_the_fix(tmp_path):
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    one.write_text(DIRTY)
+    os.link(one, two)
+    with pytest.raises(FixRefused, match="one of 2 hard links to the same file"):
+        fix_file(str(one), FixOptions())
+    assert two.read_text() == DIRTY
+    assert fix_file(str(one), FixOptions(), force=True).written
+    assert one.read_text() == two.read_text() == CLEAN and one.stat().st_nlink == 2
+
+
+def test_symlink_out_of_the_tree_is_never_read_even_forced(tmp_path):
+    tree, outside = tmp_path / "repo", tmp_path / "secret.jsonl"
+    tree.mkdir()
+    outside.write_text(DIRTY)
+    link = tree / "data.jsonl"
+    link.symlink_to(outside)
+    for write, diff in [(True, False), (False, True), (False, False)]:
+        with pytest.raises(FixRefused, match=f"a symbolic link to {outside}, outside {tree}"):
+            fix_file(str(link), FixOptions(), write=write, diff=diff, force=True, root=tree)
+    assert outside.read_text() == DIRTY
+
+
+def test_a_file_named_outside_the_tree_is_fixed_even_through_a_linked_directory(tmp_path):
+    tree, real = tmp_path / "repo", tmp_path / "private"
+    tree.mkdir()
+    real.mkdir()
+    (tmp_path / "var").symlink_to(real)  # as /var -> /private/var on macOS
+    (real / "d.jsonl").write_text(DIRTY)
+    assert fix_file(str(tmp_path / "var" / "d.jsonl"), FixOptions(), root=tree).written
+    assert (real / "d.jsonl").read_text() == CLEAN
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path):
+    fifo = tmp_path / "d.jsonl"
+    os.mkfifo(fifo)
+    with pytest.raises(FixRefused, match="not a regular file"):
+        fix_file(str(fifo), FixOptions())
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root")
+def test_owner_group_and_mode_are_kept(tmp_path):
+    path = tmp_path / "d.jsonl"
+    path.write_text(DIRTY)
+    os.chown(path, 12345, 23456)
+    path.chmod(0o604)
+    assert fix_file(str(path), FixOptions()).written
+    info = path.stat()
+    assert (info.st_uid, info.st_gid, info.st_mode & 0o777) == (12345, 23456, 0o604)
+    assert path.read_text() == CLEAN
+
+
+def test_where_the_owner_cannot_be_given_the_file_is_fixed_in_place(tmp_path, monkeypatch):
+    path = tmp_path / "d.jsonl"
+    path.write_text(DIRTY)
+    inode = path.stat().st_ino
+
+    def refuse(*args):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "chown", refuse)
+    assert fix_file(str(path), FixOptions()).written
+    assert path.read_text() == CLEAN and path.stat().st_ino == inode
+    assert os.listdir(tmp_path) == ["d.jsonl"]
+
+
+def test_second_fix_waits_for_the_first_and_works_on_its_result(tmp_path, monkeypatch):
+    path = tmp_path / "d.jsonl"
+    path.write_text(f"{A}\n{A}\n" + chat(user("  padded  ")) + "\n")
+    first_holds_lock, second_waits, results = threading.Event(), threading.Event(), {}
+
+    def hold():
+        first_holds_lock.set()
+        assert second_waits.wait(30)
+
+    # The first fix (drop duplicates) pauses, holding the lock, until the second one waits.
+    pausing_run(monkeypatch, lambda fixer: fixer.options.drop_duplicates, hold)
+
+    def fix(name, **options):
+        results[name] = fix_file(str(path), FixOptions(**options), on_wait=second_waits.set)
+
+    first = threading.Thread(target=fix, args=("first",), kwargs={"drop_duplicates": True})
+    second = threading.Thread(target=fix, args=("second",), kwargs={"strip_whitespace": True})
+    first.daemon = second.daemon = True
+    first.start()
+    assert first_holds_lock.wait(30)
+    second.start()
+    first.join(30)
+    second.join(30)
+    assert results["first"].written and results["second"].written  # each fixed its part
+    neither_lost = [json.loads(A), json.loads(chat(user("padded")))]
+    assert examples(path.read_bytes()) == neither_lost
+
+
+def test_a_lock_held_too_long_fails_clearly_and_changes_nothing(tmp_path):
+    fcntl = pytest.importorskip("fcntl")
+    path = tmp_path / "d.jsonl"
+    path.write_text(DIRTY)
+    with open(path, "rb") as holder:
+        fcntl.flock(holder.fileno(), fcntl.LOCK_EX)
+        with pytest.raises(FixRefused, match=r"another process \(another tunelint fix\?\) held"):
+            fix_file(str(path), FixOptions(), lock_timeout=0)
+    assert path.read_text() == DIRTY

@@ -1,15 +1,13 @@
 """The GitHub Action: its Python logic, and action.yml's steps run as GitHub would run them."""
 
 import json
-import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-import yaml
 
+from action_runner import ACTION, ActionRunner, shared_cache
 from conftest import REPO, git
 from tunelint.github_action import (
     SUMMARY_LIMIT,
@@ -21,8 +19,6 @@ from tunelint.github_action import (
 )
 from tunelint.report.stats_text import money
 from tunelint.results import FileResult
-
-ACTION = yaml.safe_load((REPO / "action.yml").read_text())
 
 
 def test_inputs_from_env_defaults_and_validation():
@@ -66,53 +62,6 @@ def test_run_steps_never_inline_expressions():
 LINE = '{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "%s"}]}\n'
 
 
-def evaluate(text: str, context: dict[str, str]) -> str:
-    """Substitute ``${{ name }}`` expressions (plain names only, as action.yml uses)."""
-    return re.sub(r"\$\{\{\s*([\w.-]+)\s*\}\}", lambda m: context[m.group(1)], text)
-
-
-class ActionRunner:
-    """Runs action.yml's ``run:`` steps in a subprocess, as a GitHub runner would."""
-
-    def __init__(self, workspace: Path, temp: Path) -> None:
-        self.workspace, self.temp = workspace, temp
-        self.context = {"github.action_path": str(REPO), "runner.temp": str(temp)}
-
-    def step(self, step: dict, env: dict[str, str]) -> subprocess.CompletedProcess:
-        output = self.temp / f"output-{step['id']}"
-        output.write_text("")
-        step_env = {
-            key: evaluate(str(value), self.context) for key, value in step.get("env", {}).items()
-        }
-        done = subprocess.run(
-            [step["shell"], "-e", "-c", step["run"]],
-            cwd=self.workspace,
-            env={**os.environ, **env, **step_env, "GITHUB_OUTPUT": str(output)},
-            capture_output=True,
-            text=True,
-        )
-        for line in output.read_text().splitlines():
-            name, _, value = line.partition("=")
-            self.context[f"steps.{step['id']}.outputs.{name}"] = value
-        return done
-
-    def run(self, inputs: dict[str, str], env: dict[str, str]) -> subprocess.CompletedProcess:
-        for name, spec in ACTION["inputs"].items():
-            self.context[f"inputs.{name}"] = inputs.get(name, spec["default"])
-        steps = [s for s in ACTION["runs"]["steps"] if "run" in s]
-        if "steps.install.outputs.python" in self.context:
-            steps = steps[-1:]  # installed by an earlier run
-        for step in steps:
-            done = self.step(step, env)
-            assert done.returncode == 0 or step is steps[-1], done.stderr
-        return done
-
-    def outputs(self) -> dict[str, str]:
-        return {
-            name: evaluate(spec["value"], self.context) for name, spec in ACTION["outputs"].items()
-        }
-
-
 @pytest.fixture(scope="module")
 def action(tmp_path_factory):
     """A pull request in a throwaway repo: the base has one clean and one bad line."""
@@ -129,7 +78,8 @@ def action(tmp_path_factory):
     base = git(workspace, "rev-parse", "HEAD").strip()
     (workspace / "data" / "train.jsonl").write_text(LINE % "a" + LINE % "" + LINE % "")
     git(workspace, "commit", "-qam", "pull request")
-    return ActionRunner(workspace, tmp_path_factory.mktemp("runner")), base
+    temp = tmp_path_factory.mktemp("runner")
+    return ActionRunner(workspace, temp, shared_cache(tmp_path_factory)), base
 
 
 def annotated_lines(stdout: str) -> list[int]:
@@ -140,7 +90,6 @@ def annotated_lines(stdout: str) -> list[int]:
 def test_pull_request_annotates_changed_lines_and_writes_summary_and_outputs(action):
     runner, base = action
     summary = runner.temp / "summary.md"
-    runner.context["github.event.pull_request.base.sha"] = base
     done = runner.run(
         {},
         {
@@ -150,6 +99,7 @@ def test_pull_request_annotates_changed_lines_and_writes_summary_and_outputs(act
             "GITHUB_REPOSITORY": "o/r",
             "GITHUB_SHA": "f" * 40,
         },
+        base=base,
     )
     assert done.returncode == 1, done.stdout + done.stderr
     assert annotated_lines(done.stdout) == [3, 3]
@@ -178,7 +128,6 @@ def test_pull_request_annotates_changed_lines_and_writes_summary_and_outputs(act
 @pytest.mark.slow
 def test_push_checks_every_tracked_file_and_inputs_are_not_shell(action):
     runner, _ = action
-    runner.context["github.event.pull_request.base.sha"] = ""
     done = runner.run({"fail-on": "never", "summary": "false"}, {"GITHUB_EVENT_NAME": "push"})
     assert done.returncode == 0, done.stderr
     assert annotated_lines(done.stdout) == [1, 2, 2, 3, 3]

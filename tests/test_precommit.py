@@ -67,7 +67,7 @@ def test_bad_file_fails_with_file_line_col_and_clean_file_passes(project):
     done = pre_commit(project, "run", "tunelint", "--files", "data/bad.jsonl", "data/good.jsonl")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "data/bad.jsonl:2:176: error missing_content" in done.stdout
-    assert "missing_system_message" not in done.stdout  # --config from args: was used
+    assert "missing_system_message" not in done.stdout  # the discovered .tunelint.yaml was used
     done = pre_commit(project, "run", "tunelint", "--files", "data/good.jsonl")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Passed" in done.stdout
@@ -79,3 +79,28 @@ def test_stats_hook_prints_cost_and_never_fails(project):
     done = pre_commit(project, "run", "tunelint-stats", "--files", "data/bad.jsonl")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "gpt-4o-mini" in done.stdout and "estimated cost" in done.stdout
+
+
+def test_fix_hook_rewrites_the_file_and_fails_until_the_fix_is_staged(project):
+    path = project / "data" / "fixable.jsonl"
+    path.write_bytes(CLEAN.replace("\n", "\r\n\r\n").encode())
+    git(project, "add", ".")
+    done = pre_commit(project, "run", "tunelint-fix", "--files", "data/fixable.jsonl")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "files were modified by this hook" in done.stdout
+    assert path.read_text() == CLEAN
+    git(project, "add", ".")
+    done = pre_commit(project, "run", "tunelint-fix", "--files", "data/fixable.jsonl")
+    assert done.returncode == 0 and "Passed" in done.stdout, done.stdout + done.stderr
+
+
+def test_hooks_pass_in_a_repository_without_a_config(project):
+    bare = project.parent / "no-config"
+    bare.mkdir()
+    git(bare, "init", "-q", "-b", "main")
+    shutil.copy(project / ".pre-commit-config.yaml", bare)
+    (bare / "clean.jsonl").write_text(CLEAN)
+    git(bare, "add", ".")
+    done = pre_commit(bare, "run", "--files", "clean.jsonl")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count("Passed") == 3

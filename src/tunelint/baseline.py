@@ -18,12 +18,21 @@ The file is JSON with one entry per line, sorted, so a pull request shows what w
 
 File names are relative to the baseline's directory (POSIX separators). ``message`` is for
 the reviewer; it is not matched.
+
+A baseline is read only from a regular file of at most ``MAX_BYTES`` (a FIFO, a device or a
+huge file is an error at once), and ``write_baseline`` writes only a regular file: never
+through a symbolic link, never over one of the files being checked or over a file that is
+not a baseline, never outside the config's directory for a name the config gave, and
+atomically (a temporary file in the same directory, then one rename).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import stat
+import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,6 +44,10 @@ from tunelint.reader import FileNotText, read_records
 from tunelint.results import FileResult
 
 VERSION = 1
+MAX_BYTES = 64 * 1024 * 1024
+"""The largest baseline read (about 200,000 findings)."""
+_MARK = b'"tool": "tunelint"'
+_MARK_WITHIN = 4096
 Key = tuple[str, str, str, str]
 """(file relative to the baseline, rule id, JSON path, example hash or "")."""
 
@@ -102,9 +115,7 @@ class Baseline:
     def load(cls, path: str | os.PathLike[str]) -> Baseline:
         path = Path(path)
         try:
-            data = json.loads(path.read_text("utf-8"))
-        except OSError as error:
-            raise BaselineError(f"{path}: cannot read baseline: {error.strerror}") from None
+            data = json.loads(read_regular(path, MAX_BYTES).decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as error:
             raise BaselineError(f"{path}: baseline is not valid JSON: {error}") from None
         findings = data.get("findings") if isinstance(data, dict) else None
@@ -188,3 +199,103 @@ def build(
                 entries[key] += count
                 messages[key] = previous.messages.get(key, "")
     return render(entries, messages), sum(entries.values())
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes.
+
+    Opened without blocking (a FIFO never hangs) and checked with ``fstat`` before any read;
+    at most ``limit + 1`` bytes are read, so a file that grows meanwhile is still refused.
+    """
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        raise BaselineError(f"{path}: cannot read baseline: {error.strerror}") from None
+    info = os.fstat(descriptor)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(descriptor)
+        raise BaselineError(f"{path}: baseline is not a regular file")
+    with os.fdopen(descriptor, "rb") as handle:
+        data = handle.read(limit + 1) if info.st_size <= limit else b""
+        if info.st_size > limit or len(data) > limit:
+            raise BaselineError(
+                f"{path}: baseline is larger than {limit // (1024 * 1024)} MiB; not read"
+            )
+    return data
+
+
+def _same_file(info: os.stat_result, paths: Iterable[str]) -> str | None:
+    """The first of ``paths`` that is the file ``info`` describes."""
+    for name in paths:
+        with contextlib.suppress(OSError):
+            other = os.stat(name)
+            if (other.st_dev, other.st_ino) == (info.st_dev, info.st_ino):
+                return name
+    return None
+
+
+def _refusal(path: Path, checked: Iterable[str], root: Path | None) -> str | None:
+    """Why ``path`` must not be written, or None."""
+    if root is not None:
+        where = Path(os.path.realpath(path))
+        if not where.is_relative_to(Path(os.path.realpath(root))):
+            return f"the config's baseline must be inside {root} (it resolves to {where})"
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        return error.strerror
+    if stat.S_ISLNK(info.st_mode):
+        return "it is a symbolic link; a baseline is written only to a regular file"
+    if not stat.S_ISREG(info.st_mode):
+        return "it is not a regular file"
+    same = _same_file(info, checked)
+    if same is not None:
+        return f"it is {same}, one of the files being checked"
+    with open(path, "rb") as handle:
+        head = handle.read(_MARK_WITHIN)
+    if head.strip() and _MARK not in head:
+        return "it exists and is not a tunelint baseline (delete it to replace it)"
+    return None
+
+
+def _new_file_mode() -> int:
+    """The mode a new file gets under the process's umask."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_baseline(
+    path: str | os.PathLike[str], text: str, checked: Iterable[str], root: Path | None = None
+) -> Path:
+    """Write ``text`` to ``path`` atomically, unless it is unsafe: then raise BaselineError.
+
+    ``checked`` are the files of the run (a baseline never replaces one of them); ``root``
+    is the config's directory when the config named the baseline (it must stay inside).
+    An existing baseline keeps its mode; a new one gets the umask's.
+    """
+    path = Path(path)
+    checked = list(checked)
+    reason = _refusal(path, checked, root)
+    if reason is not None:
+        raise BaselineError(f"{path}: cannot write baseline: {reason}")
+    directory = path.parent
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode) if path.exists() else _new_file_mode()
+        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.")
+    except OSError as error:
+        raise BaselineError(f"{path}: cannot write baseline: {error.strerror}") from None
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise BaselineError(f"{path}: cannot write baseline: {error.strerror}") from None
+    return path

@@ -15,9 +15,15 @@ their order, unicode as is (a lone surrogate, which UTF-8 cannot hold, is writte
 except what the flags drop; stringified arguments read back as the same object.
 
 The file is streamed; only a file that starts like a JSON array is held in memory (up to the
-reader's document limit). Writes go to a temporary file in the same directory, are synced,
-and replace the original with one atomic rename, keeping its mode: a fix that is interrupted
-leaves the original as it was. A file with problems fix cannot repair (bytes that are not
+reader's document limit). A fix holds an advisory lock on the file (``flock``; a second fix
+of the same file waits, then works on the first one's result), writes to a synced temporary
+file in the same directory, checks that the original was not written to or replaced
+meanwhile (same device, inode, size and mtime: lines appended while it ran are never lost),
+and replaces it with one atomic rename, keeping its mode, owner and group: a fix that is
+interrupted or finds the file changed leaves the original as it was. A symbolic link or a
+file with other hard links is refused unless forced; then the checked temporary copy is
+written into the file in place, so every link keeps pointing at the fixed file. A symbolic
+link that leads out of the tree is never read. A file with problems fix cannot repair (bytes that are not
 UTF-8, a line that is not JSON) is left alone unless ``force`` is given.
 """
 
@@ -27,12 +33,19 @@ import contextlib
 import difflib
 import json
 import os
+import shutil
 import stat
 import tempfile
+import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; the identity check before the rename stays
+    fcntl = None  # type: ignore[assignment]
 
 from tunelint.diagnostics import format_path
 from tunelint.fingerprint import example_digest
@@ -41,6 +54,11 @@ from tunelint.reader import BOM, buffer_document, parse_json, sniff_binary
 COMPACT = (",", ":")
 MAX_JOIN_LINES = 10_000
 """The longest run of lines joined into one pretty-printed example."""
+LOCK_TIMEOUT = 60.0
+"""Seconds a fix waits for another process's lock on the same file before it gives up."""
+LOCK_POLL = 0.05
+LOCK_ATTEMPTS = 10
+"""How often a file replaced while a fix waited for its lock is opened again."""
 
 
 @dataclass(frozen=True)
@@ -290,6 +308,7 @@ class FileFix:
     force: bool = False
     written: bool = False
     diff: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def refused(self) -> bool:
@@ -297,27 +316,189 @@ class FileFix:
         return bool(self.fixer.unfixable) and not self.force
 
 
-def _write_atomically(path: str, lines: Iterable[bytes], keep: Any) -> bool:
-    """Write ``lines`` over ``path`` through a synced temp file and one rename.
+class FixRefused(Exception):
+    """The file must not be rewritten as asked; the message says why and leaves it as it was."""
+
+
+@dataclass(frozen=True)
+class _Identity:
+    """What must not change between reading a file and replacing it."""
+
+    device: int
+    inode: int
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, info: os.stat_result) -> _Identity:
+        return cls(info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def _inside(path: str, directory: str) -> bool:
+    return os.path.commonpath([path, directory]) == directory
+
+
+def _check_inside(path: str, root: str | os.PathLike[str] | None) -> str:
+    """The file ``path`` names; refused when a name inside ``root`` (default: the current
+    directory) leads out of it through a symbolic link. A file named outside the tree is the
+    user's choice, even through links (``/var`` is a link to ``/private/var`` on macOS)."""
+    target = os.path.realpath(path)
+    tree = os.path.abspath(root if root is not None else os.getcwd())
+    real_tree = os.path.realpath(tree)
+    if _inside(target, real_tree):
+        return target
+    named = os.path.abspath(path)
+    if _inside(named, tree) or _inside(named, real_tree):
+        raise FixRefused(f"a symbolic link to {target}, outside {real_tree}; not read")
+    return target
+
+
+def _links(path: str, info: os.stat_result) -> str | None:
+    """How the file is shared with other names (a symlink, hard links), or None."""
+    if os.path.islink(path):
+        return "a symbolic link"
+    if info.st_nlink > 1:
+        return f"one of {info.st_nlink} hard links to the same file"
+    return None
+
+
+def _open_regular(path: str) -> BinaryIO:
+    """``path`` opened for reading if it is a regular file (a FIFO is refused, never waited on)."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise FixRefused("not a regular file")
+    return os.fdopen(descriptor, "rb")
+
+
+def _wait_for_lock(handle: BinaryIO, timeout: float, on_wait: Callable[[], None]) -> None:
+    """Take the advisory lock on the open file, waiting up to ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    waited = False
+    while True:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise FixRefused(
+                    f"another process (another tunelint fix?) held its lock for {timeout:g} s;"
+                    " left as it was"
+                ) from None
+            if not waited:
+                on_wait()
+                waited = True
+            time.sleep(LOCK_POLL)
+
+
+@contextlib.contextmanager
+def _locked(path: str, timeout: float, on_wait: Callable[[], None]) -> Iterator[BinaryIO]:
+    """The file open for reading under its advisory lock, still the file ``path`` names.
+
+    A fix that waited may find the name now holds a new file (the other fix's result): that
+    one is opened and locked instead, so the second fix works on the first one's output.
+    """
+    for _ in range(LOCK_ATTEMPTS):
+        with _open_regular(path) as handle:
+            if fcntl is not None:
+                _wait_for_lock(handle, timeout, on_wait)
+            held = os.fstat(handle.fileno())
+            if (held.st_dev, held.st_ino) == _device_inode(path):
+                yield handle
+                return
+    raise FixRefused("kept being replaced while waiting for its lock; left as it was")
+
+
+def _device_inode(path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _verify_unchanged(path: str, handle: BinaryIO, before: _Identity) -> None:
+    """Refuse to replace a file that was written to (or replaced) since it was opened."""
+    try:
+        now = _Identity.of(os.stat(path))
+    except OSError:
+        now = None
+    if handle.read(1) or now != before or _Identity.of(os.fstat(handle.fileno())) != before:
+        raise FixRefused("changed while it was being fixed; left as it was (run fix again)")
+
+
+def _copy_in_place(temporary: str, target: str, before: _Identity) -> None:
+    """Write the checked temporary copy over the file itself (same inode: links and owner kept).
+
+    Not atomic: if writing fails, the error names the temporary copy, which holds the fixed file.
+    """
+    descriptor = os.open(target, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(descriptor, "wb") as out:
+        info = os.fstat(descriptor)
+        if (info.st_dev, info.st_ino) != (before.device, before.inode):
+            raise FixRefused("replaced while it was being fixed; left as it was")
+        try:
+            with open(temporary, "rb") as fixed:
+                shutil.copyfileobj(fixed, out, 1 << 20)
+            out.truncate()
+            out.flush()
+            os.fsync(out.fileno())
+        except OSError as error:
+            message = f"{error.strerror}; the fixed file is kept at {temporary}"
+            raise _KeepTemporary(error.errno, message) from None
+    os.unlink(temporary)
+
+
+class _KeepTemporary(OSError):
+    """Writing in place failed part way: the temporary copy is the only whole fixed file."""
+
+
+def _keeps_owner(temporary: str, info: os.stat_result) -> bool:
+    """Give the temporary file the original's owner and group; False where that is not allowed."""
+    if not hasattr(os, "chown"):
+        return True
+    try:
+        os.chown(temporary, info.st_uid, info.st_gid)
+    except PermissionError:
+        return False
+    return True
+
+
+def _write_fixed(
+    path: str, handle: BinaryIO, lines: Iterable[bytes], keep: Callable[[], bool], in_place: bool
+) -> bool:
+    """Write ``lines`` to a synced temporary file, check the original did not change, then
+    replace it with one rename (or, for a linked file or one whose owner cannot be given to a
+    new file, copy the checked temporary copy into it in place).
 
     ``keep()`` is asked after the last line: when it says no, the original stays untouched.
-    Returns whether the file was replaced. Any failure, or a kill, leaves the original intact.
+    Returns whether the file was changed. Any failure, or a kill, leaves the original intact
+    (in place: the temporary copy holds the fixed file).
     """
+    info = os.fstat(handle.fileno())
+    before = _Identity.of(info)
     target = os.path.realpath(path)
-    mode = stat.S_IMODE(os.stat(target).st_mode)
     directory, name = os.path.split(target)
     descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".fix")
     try:
-        with os.fdopen(descriptor, "wb", buffering=1 << 20) as handle:
+        with os.fdopen(descriptor, "wb", buffering=1 << 20) as out:
             for line in lines:
-                handle.write(line)
-            handle.flush()
-            os.fsync(handle.fileno())
+                out.write(line)
+            out.flush()
+            os.fsync(out.fileno())
         if not keep():
             os.unlink(temporary)
             return False
-        os.chmod(temporary, mode)
+        _verify_unchanged(path, handle, before)
+        if in_place or not _keeps_owner(temporary, info):
+            _copy_in_place(temporary, target, before)
+            return True
+        os.chmod(temporary, stat.S_IMODE(info.st_mode))
+        if os.name == "nt":
+            handle.close()  # Windows cannot rename over a file that is open
         os.replace(temporary, target)
+    except _KeepTemporary:
+        raise
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
@@ -350,26 +531,50 @@ def _unified_diff(path: str, before: list[bytes], after: list[bytes]) -> list[st
 
 
 def fix_file(
-    path: str, options: FixOptions, *, write: bool = True, diff: bool = False, force: bool = False
+    path: str,
+    options: FixOptions,
+    *,
+    write: bool = True,
+    diff: bool = False,
+    force: bool = False,
+    root: str | os.PathLike[str] | None = None,
+    lock_timeout: float = LOCK_TIMEOUT,
+    on_wait: Callable[[], None] = lambda: None,
 ) -> FileFix:
-    """Fix one file: rewrite it when ``write`` (and fixable, or ``force``), else only report."""
+    """Fix one file: rewrite it when ``write`` (and fixable, or ``force``), else only report.
+
+    Raises FixRefused (nothing changed) for a symlink out of ``root`` (default: the current
+    directory), for a symlink or hard-linked file without ``force``, when another process
+    holds the file's lock longer than ``lock_timeout`` seconds (``on_wait`` is called once
+    when the wait begins), and when the file changes while it is being fixed.
+    """
     fixer = Fixer(options)
     result = FileFix(path, fixer, force)
-    with open(path, "rb") as handle:
-        if diff:
-            before = list(handle)
-            after = list(fixer.run(before))
-            if fixer.changed:
-                result.diff = _unified_diff(path, before, after)
-        elif write:
-            result.written = _write_atomically(
-                path,
-                fixer.run(handle),
-                lambda: fixer.changed and (force or not fixer.unfixable),
-            )
-        else:
-            for _ in fixer.run(handle):
-                pass
+    _check_inside(path, root)
+    if diff or not write:
+        with _open_regular(path) as handle:
+            if diff:
+                before = list(handle)
+                after = list(fixer.run(before))
+                if fixer.changed:
+                    result.diff = _unified_diff(path, before, after)
+            else:
+                for _ in fixer.run(handle):
+                    pass
+        return result
+    if fcntl is None:
+        result.notes.append("not locked: this platform has no advisory file locks")
+    with _locked(path, lock_timeout, on_wait) as handle:
+        links = _links(path, os.fstat(handle.fileno()))
+        if links is not None and not force:
+            raise FixRefused(f"{links}; not changed (--force fixes it in place, keeping the links)")
+        result.written = _write_fixed(
+            path,
+            handle,
+            fixer.run(handle),
+            lambda: fixer.changed and (force or not fixer.unfixable),
+            in_place=links is not None,
+        )
     return result
 
 
@@ -413,13 +618,22 @@ def run(
     fixed: list[FileFix] = []
     for path in expansion.files:
         try:
-            result = fix_file(path, options, write=not would, diff=flags.diff, force=flags.force)
+            result = fix_file(
+                path, options, write=not would, diff=flags.diff, force=flags.force,
+                root=config.root,
+                on_wait=lambda path=path: err.write(f"tunelint: {path}: waiting for its lock\n"),
+            )  # fmt: skip
+        except FixRefused as refusal:
+            err.write(f"tunelint: {path}: {refusal}\n")
+            failed = True
+            continue
         except OSError as error:
             reason = readable_file_error(path) or error.strerror or str(error)
             err.write(f"tunelint: {path}: {reason}\n")
             failed = True
             continue
         fixed.append(result)
+        err.writelines(f"tunelint: {path}: {note}\n" for note in result.notes)
         out.writelines(result.diff)
         report(result, err if flags.diff else out, err, verb)
     changed = [f for f in fixed if f.fixer.changed and not f.refused]
