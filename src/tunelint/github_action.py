@@ -11,17 +11,16 @@ problem (bad input, config, path or base revision).
 from __future__ import annotations
 
 import os
-import shlex
 import subprocess
 import sys
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import TextIO
 from urllib.parse import quote
 
 from tunelint import report
-from tunelint.config import ConfigError, load_config
+from tunelint.action_inputs import ActionInputs, InputError
 from tunelint.diagnostics import Diagnostic, Level
 from tunelint.gitdiff import GitDiffError, repo_root
 from tunelint.parallel import default_jobs
@@ -31,7 +30,7 @@ from tunelint.report.github_format import escape_data
 from tunelint.report.stats_text import money
 from tunelint.report.text_format import summary_line
 from tunelint.results import FileResult
-from tunelint.run import RunError, RunOptions, RunResult
+from tunelint.run import RunError, RunResult
 from tunelint.run import run as run_checks
 from tunelint.stats import build_report
 
@@ -39,49 +38,6 @@ SUMMARY_LIMIT = 1024 * 1024
 """GitHub's limit on one step's job summary, in bytes."""
 FINDINGS_IN_SUMMARY = 50
 FILES_IN_SUMMARY = 200
-FAIL_ON = ("error", "warning", "never")
-PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target")
-
-
-class InputError(Exception):
-    """An input, the config or the base revision cannot be used."""
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """The action's inputs, parsed."""
-
-    paths: list[str]
-    config: str | None
-    model: str | None
-    only_changed: bool
-    fail_on: str
-    summary: bool
-    base: str | None
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> Inputs:
-        def flag(name: str, default: bool) -> bool:
-            value = env.get(name, "").strip().lower()
-            if value in ("", "auto"):
-                return default
-            if value not in ("true", "false"):
-                raise InputError(f"{name} must be true, false or auto, not {value!r}")
-            return value == "true"
-
-        fail_on = env.get("TUNELINT_FAIL_ON", "").strip() or "error"
-        if fail_on not in FAIL_ON:
-            raise InputError(f"fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
-        on_pull_request = env.get("GITHUB_EVENT_NAME", "") in PULL_REQUEST_EVENTS
-        return cls(
-            paths=shlex.split(env.get("TUNELINT_PATHS", "")),
-            config=env.get("TUNELINT_CONFIG", "").strip() or None,
-            model=env.get("TUNELINT_MODEL", "").strip() or None,
-            only_changed=flag("TUNELINT_ONLY_CHANGED", on_pull_request),
-            fail_on=fail_on,
-            summary=flag("TUNELINT_SUMMARY", True),
-            base=env.get("TUNELINT_BASE_SHA", "").strip() or None,
-        )
 
 
 def tracked_jsonl_files() -> list[str]:
@@ -195,26 +151,33 @@ def _append(path: str | None, text: str) -> None:
             handle.write(text)
 
 
-def _check(inputs: Inputs) -> RunResult:
-    """Check the input paths through the run API, as ``tunelint check --stats`` does."""
-    try:
-        config = load_config(inputs.config)
-    except ConfigError as error:
-        raise InputError(str(error)) from None
+def _check(inputs: ActionInputs) -> RunResult:
+    """Check the input paths as ``tunelint check --stats`` with the inputs' options would:
+    the same parser, config loading and run API."""
+    from tunelint.cli import build_parser
+    from tunelint.cli.check import check_options
+    from tunelint.cli.common import UsageError
+    from tunelint.cli.common import load_config as load_checked_config
+
     paths = inputs.paths or tracked_jsonl_files()
     if not paths:
         raise InputError("no .jsonl file to check")
-    options = RunOptions(
-        paths,
-        diff_base=inputs.base,
-        only_changed=inputs.only_changed,
-        stats=True,
-        model=inputs.model,
-        jobs=default_jobs(),
-    )
     try:
+        args = build_parser().parse_args(["check", *inputs.check_arguments(paths)])
+    except SystemExit:  # argparse has said what is wrong on stderr
+        raise InputError("args: not options of tunelint check (see the message above)") from None
+    try:
+        config = load_checked_config(args, args.line_format)
+        options = replace(
+            check_options(args, config),
+            diff_base=inputs.base,
+            only_changed=inputs.only_changed,
+            stats=True,
+            jobs=default_jobs(),
+            progress=False,
+        )
         outcome = run_checks(config, options)
-    except RunError as error:
+    except (UsageError, RunError) as error:
         raise InputError(str(error)) from None
     if outcome.path_errors:
         raise InputError("; ".join(outcome.path_errors))
@@ -223,7 +186,7 @@ def _check(inputs: Inputs) -> RunResult:
 
 def run(env: Mapping[str, str], out: TextIO) -> int:
     """Run the action; raise InputError for a usage problem."""
-    inputs = Inputs.from_env(env)
+    inputs = ActionInputs.from_env(env)
     outcome = _check(inputs)
     scope = ""
     if inputs.base and inputs.only_changed:

@@ -10,6 +10,7 @@ and the exit status. A problem with the options themselves is a ``RunError`` (ex
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -146,7 +147,8 @@ def suppression_filter(config: Config, options: RunOptions) -> Filter:
     try:
         return Filter(config, Baseline.load(path))
     except BaselineError as error:
-        raise RunError(f"{error} (create it with --write-baseline)") from None
+        hint = "" if os.path.lexists(path) else " (create it with --write-baseline)"
+        raise RunError(f"{error}{hint}") from None
 
 
 def changed_lines_since(base: str | None) -> ChangedLines | None:

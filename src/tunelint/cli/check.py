@@ -80,7 +80,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     common.add_common_options(parser)
 
 
-def _options(args: argparse.Namespace, config) -> RunOptions:
+def check_options(args: argparse.Namespace, config) -> RunOptions:
+    """The run options ``tunelint check`` (or the Action, through the same parser) asks for."""
     if args.show_suppressed and args.format != "text":
         raise UsageError("--show-suppressed works with --format text")
     if args.stats and (args.format != "text" or args.validation):
@@ -128,7 +129,7 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         print_config(config, out)
         return EXIT_OK
-    options = _options(args, config)
+    options = check_options(args, config)
     if args.output_file:
         with common.output_file(args.output_file) as report_to:
             return _check(args, config, options, report_to, err)
@@ -187,12 +188,15 @@ def _after_findings(args, config, outcome: RunResult, out: TextIO, err: TextIO) 
 
 
 def _write_baseline(args: argparse.Namespace, config, results: list, out: TextIO) -> str:
-    """Write the baseline of ``results``; return the line that says so."""
+    """Write the baseline of ``results``; return the line that says so. A target that is
+    unsafe (a link, a checked file, outside the config's tree for a configured one) is a
+    usage error, and nothing is written."""
     from pathlib import Path
 
-    from tunelint.baseline import Baseline, BaselineError, build
+    from tunelint.baseline import Baseline, BaselineError, build, write_baseline
 
     configured = config.settings["baseline"]
+    from_config = not args.write_baseline and configured
     target = args.write_baseline or (config.root / configured if configured else None)
     path = Path(target or DEFAULT_BASELINE)
     try:
@@ -203,8 +207,11 @@ def _write_baseline(args: argparse.Namespace, config, results: list, out: TextIO
     if str(path) == "-":
         out.write(text)
         return f"baseline of {count} findings printed"
+    checked = [result.path for result in results]
     try:
-        path.write_text(text, "utf-8")
+        write_baseline(path, text, checked, root=config.root if from_config else None)
+    except BaselineError as error:
+        raise UsageError(str(error)) from None
     except OSError as error:
         raise UsageError(f"{path}: cannot write baseline: {error.strerror}") from None
     return f"wrote {count} findings to baseline {path}"
