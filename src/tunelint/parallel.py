@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import reduce
 from typing import Any, BinaryIO, Protocol, TypeVar
@@ -59,6 +59,12 @@ class _Job:
 
 
 _JOB: _Job | None = None
+
+
+def _worker_signals() -> None:
+    """Workers die of SIGTERM (the parent's terminate) and leave Ctrl-C to the parent."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _part_lines(handle: BinaryIO, start: int, end: int) -> Iterator[bytes]:
@@ -158,8 +164,11 @@ def check_path(
         context = multiprocessing.get_context("fork")
         ranges = _parts(path, size, jobs)
         parts = []
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            for (start, end, _), part in zip(ranges, pool.map(_check_part, ranges), strict=True):
+        # Leaving the block (done, Ctrl-C, or SIGTERM raised as an exception by the CLI)
+        # terminates every worker: none is left running.
+        with context.Pool(jobs, initializer=_worker_signals) as pool:
+            parts_in_order = pool.imap(_check_part, ranges)
+            for (start, end, _), part in zip(ranges, parts_in_order, strict=True):
                 parts.append(part)
                 progress.update(end - start)
     finally:

@@ -11,12 +11,19 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from typing import TextIO
 
 from tunelint import __version__
-from tunelint.cli.common import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_USAGE, UsageError
+from tunelint.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    EXIT_USAGE,
+    UsageError,
+)
 
 COMMANDS = ("check", "rules", "fix", "stats", "compare", "profiles", "config")
 
@@ -42,8 +49,17 @@ def _dispatch(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
     return _command(args.command).run_command(args, out, err)
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is, so that cleanup (the workers) runs."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     out, err = sys.stdout, sys.stderr
+    signal.signal(signal.SIGTERM, _terminate)
     for stream in (out, err):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")  # lone surrogates in user data
@@ -55,6 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.write("tunelint: interrupted\n")
         return EXIT_INTERRUPTED
+    except Terminated:
+        err.write("tunelint: terminated\n")
+        return EXIT_TERMINATED
     except BrokenPipeError:
         # The reader of our output went away (`| head`): stop quietly, as other tools do.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -10,8 +10,15 @@ from typing import TextIO
 
 from tunelint.run import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
 
-EXIT_INTERRUPTED = 130
-__all__ = ["EXIT_FINDINGS", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE"]
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
+__all__ = [
+    "EXIT_FINDINGS",
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_TERMINATED",
+    "EXIT_USAGE",
+]
 
 
 class UsageError(Exception):
