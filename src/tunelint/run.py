@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from tunelint.config import Config
 from tunelint.diagnostics import Diagnostic, Level
+from tunelint.exit_status import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
 from tunelint.progress import NO_PROGRESS, Progress
 from tunelint.results import FileResult
 
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from tunelint.suppress import Filter
     from tunelint.tokens import TextCounter
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 STDIN = "-"
 """The path that stands for standard input."""
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from tunelint.cli import common
 from tunelint.cli.common import EXIT_OK, UsageError
-from tunelint.diagnostics import Level
-from tunelint.run import RunError, RunOptions, RunResult, run
+
+if TYPE_CHECKING:
+    from tunelint.run import RunOptions, RunResult
 
 HELP = "check files, directories or globs of JSONL"
 DEFAULT_BASELINE = "tunelint-baseline.json"
@@ -82,6 +83,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def check_options(args: argparse.Namespace, config) -> RunOptions:
     """The run options ``tunelint check`` (or the Action, through the same parser) asks for."""
+    from tunelint.run import RunOptions
+
     if args.show_suppressed and args.format != "text":
         raise UsageError("--show-suppressed works with --format text")
     if args.stats and (args.format != "text" or args.validation):
@@ -139,6 +142,9 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _check(args, config, options: RunOptions, out: TextIO, err: TextIO) -> int:
     """Run the check with the options; findings to ``out``, or to ``err`` while a baseline
     is printed on ``out``."""
+    from tunelint.diagnostics import Level
+    from tunelint.run import RunError, run
+
     if args.fix:
         _fix_first(args, config, err)
     report_to = err if args.write_baseline == "-" else out

@@ -8,9 +8,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
-from tunelint.run import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
+from tunelint.exit_status import (
+    EXIT_FINDINGS,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_TERMINATED,
+    EXIT_USAGE,
+)
 
-EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 __all__ = [
     "EXIT_FINDINGS",
     "EXIT_INTERNAL",

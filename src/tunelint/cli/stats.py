@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from tunelint.cli import common
 from tunelint.cli.common import UsageError
-from tunelint.run import RunError, RunOptions, RunResult, run
+
+if TYPE_CHECKING:
+    from tunelint.run import RunResult
 
 HELP = "token counts, epochs and estimated training cost of JSONL files"
 
@@ -30,6 +32,7 @@ def write_stats(outcome: RunResult, fmt: str, out: TextIO) -> None:
 
 
 def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from tunelint.run import RunError, RunOptions, run
     from tunelint.stats import stats_config
 
     config = stats_config(common.load_config(args))

@@ -12,10 +12,11 @@ of this.
 from __future__ import annotations
 
 import importlib
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from tunelint.diagnostics import Diagnostic
-from tunelint.results import FileResult
+if TYPE_CHECKING:  # the registry itself stays light: the CLI reads it at start-up
+    from tunelint.diagnostics import Diagnostic
+    from tunelint.results import FileResult
 
 OUTPUTS: dict[str, dict[str, str]] = {
     "findings": {
