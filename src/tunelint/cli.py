@@ -97,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="check files, directories or globs of JSONL")
     check.add_argument("paths", nargs="+", metavar="PATH")
     check.add_argument(
-        "--format", default="text", help="text (default), json, github, sarif or gitlab"
+        "--format", default="text", help="text (default), json, github, sarif, gitlab or html"
     )
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     check.add_argument("--show-config", action="store_true", help="print the effective config")
@@ -166,7 +166,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stats.add_argument("paths", nargs="+", metavar="PATH")
     stats.add_argument(
-        "--format", default="text", choices=("text", "json", "markdown"), help="output format"
+        "--format",
+        default="text",
+        choices=("text", "json", "markdown", "html"),
+        help="output format",
     )
     _model_options(stats)
     _reading_options(stats)
@@ -314,8 +317,10 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.model:
         config.settings["model"] = args.model
     _check_model(config.settings["model"], config.settings["profile"])
-    if args.stats and (args.format != "text" or args.validation):
-        raise UsageError("--stats works with --format text and without --validation")
+    if args.stats and (
+        not (args.format == "text" or formatter_class.shows_stats) or args.validation
+    ):
+        raise UsageError("--stats works with --format text or html and without --validation")
     stats_observer = estimate = None
     stats_files: list = []
     if args.stats:
@@ -329,7 +334,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"tunelint: {message}\n")
     report_to = err if args.write_baseline == "-" else out
     progress = Progress.for_files(expansion.files)
-    formatter = formatter_class(report_to, _use_color(report_to))
+    formatter = _make_formatter(formatter_class, args.format, report_to, config)
     formatter.begin()
     results = []
     unreadable = bool(expansion.errors)
@@ -363,10 +368,18 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     unused = suppression_filter.unused()
     if unused is not None:
         formatter.add(unused)
-    formatter.end([*results, unused] if unused else results)
+    stats_report = None
     if stats_files:
-        out.write("\n")
-        _write_stats(stats_files, estimate, "text", out)
+        from tunelint.stats import build_report
+
+        stats_report = build_report(stats_files, estimate)
+        if formatter.shows_stats:
+            formatter.add_stats(stats_report)
+    formatter.end([*results, unused] if unused else results)
+    if stats_report is not None and not formatter.shows_stats:
+        from tunelint.report import stats_text
+
+        out.write("\n" + stats_text.render(stats_report))
     out.flush()
     from tunelint.diagnostics import Level
     from tunelint.suppress import show_suppressed
@@ -387,6 +400,27 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         failing = {Level.ERROR, Level.WARNING} if args.strict else {Level.ERROR}
     return _exit_code(results, unreadable, failing)
+
+
+def _make_formatter(formatter_class, name: str, stream: TextIO, config):
+    """The formatter; the HTML page also gets the profile, model and, in GitHub Actions,
+    links to the lines (from the workflow's variables and the repository's top directory)."""
+    if name != "html":
+        return formatter_class(stream, _use_color(stream))
+    from tunelint.gitdiff import GitDiffError, repo_root
+    from tunelint.report.html_format import LineLinks, PageMeta
+
+    links = None
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        try:
+            links = LineLinks.from_github_env(os.environ, repo_root())
+        except GitDiffError:
+            links = None
+    settings = config.settings
+    meta = PageMeta(
+        settings["profile"], settings["model"], settings["max_tokens_per_example"], links
+    )
+    return formatter_class(stream, meta=meta)
 
 
 def _cannot_read(path: str, error: OSError, err: TextIO) -> None:

@@ -12,11 +12,15 @@ from typing import TextIO
 from tunelint.diagnostics import Diagnostic
 from tunelint.engine import FileResult
 
-FORMATS = ("text", "json", "github", "sarif", "gitlab")
+FORMATS = ("text", "json", "github", "sarif", "gitlab", "html")
 
 
 class Formatter:
     """Base formatter: subclasses override ``add`` and, where they print a trailer, ``end``."""
+
+    shows_stats = False
+    """True: ``check --stats`` hands the stats report to ``add_stats`` (before ``end``)
+    instead of printing it as text after the findings."""
 
     def __init__(self, out: TextIO, color: bool = False) -> None:
         self.out = out
@@ -27,6 +31,9 @@ class Formatter:
 
     def add(self, result: FileResult) -> None:
         raise NotImplementedError
+
+    def add_stats(self, stats: dict) -> None:
+        """Called before ``end`` with ``tunelint.stats.build_report``'s dict (if shows_stats)."""
 
     def end(self, results: list[FileResult]) -> None:
         """Called once after the last file, with every result."""
