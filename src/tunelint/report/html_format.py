@@ -170,7 +170,7 @@ def _table(
     for row in rows:
         cells = [f'<th scope="row">{row[0]}</th>']
         cells += [
-            f'<td class="{"num" if i in numeric else ""}">{cell}</td>'
+            f"<td{' class=num' if i in numeric else ''}>{cell}</td>"
             for i, cell in enumerate(row[1:], start=1)
         ]
         body.append(f"<tr>{''.join(cells)}</tr>")
