@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 from tests.conftest import REPO, SHARED_CORPUS
+
 from tunelint.cli import main
 
 PAYLOADS = (

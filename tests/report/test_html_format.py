@@ -8,17 +8,52 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from tests.browser.pages import PAYLOADS, hostile_dataset, run_cli, two_file_check
+
 from tunelint.diagnostics import Diagnostic, Level
 from tunelint.engine import FileResult
 from tunelint.report import html_format
 from tunelint.report.html_format import LineLinks, PageMeta, histogram_svg, render_html
 
 ALLOWED_TAGS = {
-    *"html head meta title style body main h1 h2 p dl dt dd nav ul li a div table".split(),
-    *"caption thead tbody tr th td figure figcaption svg desc line text rect span".split(),
-    *"details summary code footer".split(),
+    *[
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "body",
+        "main",
+        "h1",
+        "h2",
+        "p",
+        "dl",
+        "dt",
+        "dd",
+        "nav",
+        "ul",
+        "li",
+        "a",
+        "div",
+        "table",
+    ],
+    *[
+        "caption",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "figure",
+        "figcaption",
+        "svg",
+        "desc",
+        "line",
+        "text",
+        "rect",
+        "span",
+    ],
+    *["details", "summary", "code", "footer"],
 }
 
 
