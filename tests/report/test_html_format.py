@@ -223,3 +223,20 @@ def test_stats_page_and_check_page_without_stats(tmp_path):
 def test_stats_with_another_machine_format_is_still_a_usage_error():
     code, _ = run_cli("check", "--stats", "--format", "json", "examples/clean.jsonl")
     assert code == 2
+
+
+def test_check_in_github_actions_links_lines_to_the_pull_request(monkeypatch):
+    workflow = {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_SERVER_URL": "https://github.com",
+        "GITHUB_REPOSITORY": "octo/repo",
+        "GITHUB_SHA": "c" * 40,
+        "GITHUB_REF": "refs/pull/5/merge",
+    }
+    for name, value in workflow.items():
+        monkeypatch.setenv(name, value)
+    _, page = run_cli("check", "--format", "html", "examples/broken.jsonl")
+    anchor = hashlib.sha256(b"examples/broken.jsonl").hexdigest()
+    hrefs = {a.get("href") for tag, a in elements(page).tags if tag == "a"}
+    assert f"https://github.com/octo/repo/pull/5/files#diff-{anchor}R2" in hrefs
+    assert f"https://github.com/octo/repo/blob/{'c' * 40}/examples/broken.jsonl#L2" in hrefs

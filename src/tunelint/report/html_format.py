@@ -578,9 +578,12 @@ def render_html(
         if result is not None:
             by_rule = Counter(d.rule for d in result.diagnostics)
             found = ", ".join(f"{_text(rule)} {n:,}" for rule, n in by_rule.most_common())
-            body.append(
-                f"<p>{_plural(len(result.diagnostics), 'finding')}{': ' + found if found else ''}.</p>"
+            summary = (
+                f"{_plural(len(result.diagnostics), 'finding')}: {found}"
+                if found
+                else "No findings"
             )
+            body.append(f"<p>{summary}.</p>")
         if name in stats_files:
             body.append(_statistics(stats_files[name], stats or {}, name, ids))
     if len(names) > FILES_IN_DETAIL:
