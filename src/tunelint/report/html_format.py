@@ -322,7 +322,7 @@ def token_split_svg(ids: _Ids, figures: Mapping[str, Any], name: str) -> str | N
 
 def rules_svg(ids: _Ids, counts: Sequence[tuple[str, Level, int]]) -> str:
     """Findings per rule as horizontal bars, coloured by level."""
-    row, left, width = 24, 270, 720
+    row, left, width = 24, 250, 640
     most = max(count for _, _, count in counts)
     parts = []
     for i, (rule, level, count) in enumerate(counts):
@@ -380,7 +380,7 @@ def _findings_section(results: Sequence[FileResult], meta: PageMeta, ids: _Ids) 
     anchors = {rule: ids("rule") for rule, _, _ in counts}
     parts = [
         '<h2 id="findings">Findings by rule</h2>',
-        f"<figure>{rules_svg(ids, counts)}</figure>",
+        f'<div class="pair"><figure>{rules_svg(ids, counts)}</figure>',
         _table(
             "Findings by rule",
             ["rule", "level", "findings", "files"],
@@ -395,6 +395,7 @@ def _findings_section(results: Sequence[FileResult], meta: PageMeta, ids: _Ids) 
             ),
             {2, 3},
         ),
+        "</div>",
         f"<h2>First findings of each rule (up to {FINDINGS_PER_RULE})</h2>",
     ]
     for rule, level, count in counts:
@@ -506,12 +507,43 @@ def _files_section(
     return parts
 
 
+def _cards(results: Sequence[FileResult] | None, stats: Mapping[str, Any] | None) -> str:
+    """The key figures, large: errors, warnings, examples, tokens, over the limit, cost."""
+    cards: list[tuple[str, str, str]] = []
+    if results is not None:
+        errors = sum(r.count(Level.ERROR) for r in results)
+        warnings = sum(r.count(Level.WARNING) for r in results)
+        cards += [
+            ("errors", f"{errors:,}", "level-error" if errors else ""),
+            ("warnings", f"{warnings:,}", "level-warning" if warnings else ""),
+        ]
+    if stats:
+        total = stats["total"]
+        cost, over = total["cost_usd"], total["over_token_limit"]
+        cards += [
+            ("examples", f"{total['examples']:,}", ""),
+            ("billing tokens", f"{total['billing_tokens']:,}", ""),
+            (
+                "over the token limit",
+                "-" if over is None else f"{over:,}",
+                "level-error" if over else "",
+            ),
+            ("estimated cost", "not published" if cost is None else money(cost), ""),
+        ]
+    items = "".join(
+        f'<li><strong class="{css}">{_text(value)}</strong>{_text(label)}</li>'
+        for label, value, css in cards
+    )
+    return f'<ul class="cards" aria-label="Key figures">{items}</ul>'
+
+
 def _header(
     results: Sequence[FileResult] | None, stats: Mapping[str, Any] | None, meta: PageMeta
 ) -> list[str]:
     parts = [f"<h1>{_text(meta.title)}</h1>"]
     if results is not None:
         parts.append(f'<p class="lead">{_text(summary_line(list(results)))}.</p>')
+    parts.append(_cards(results, stats))
     facts: list[tuple[str, str]] = []
     if stats:
         model = stats["model"]
@@ -539,9 +571,6 @@ def _header(
         + "</dl>"
     )
     if stats:
-        cost = stats["total"]["cost_usd"]
-        shown = "price not published" if cost is None else money(cost)
-        parts.append(f'<p class="cost">Estimated training cost: {_text(shown)}</p>')
         notes = [estimate_line(stats), stats["model"]["note"]]
         parts += [f'<p class="note">Note: {_text(note)}.</p>' for note in notes if note]
     return parts
@@ -555,6 +584,9 @@ def render_html(
     """The whole page. ``results`` None: a statistics-only page (``tunelint stats``);
     ``stats`` is ``tunelint.stats.build_report``'s dict, or None without ``--stats``."""
     ids = _Ids()
+    title = meta.title
+    if results is not None:
+        title += f": {_plural(len(results), 'file')}, {_plural(sum(len(r.diagnostics) for r in results), 'finding')}"
     stats_files = {f["file"]: f for f in stats["files"]} if stats else {}
     names, by_path = _file_rows(results or [], stats_files)
     detailed = names[:FILES_IN_DETAIL]
@@ -596,7 +628,7 @@ def render_html(
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\';'
         " style-src 'unsafe-inline'\">"
-        f"<title>{_text(meta.title)}</title><style>{_stylesheet()}</style></head>"
+        f"<title>{_text(title)}</title><style>{_stylesheet()}</style></head>"
         f"<body><main>{''.join(body)}"
         f"<footer>Made by tunelint {_text(__version__)}.</footer></main></body></html>\n"
     )
