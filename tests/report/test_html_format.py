@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,6 +15,7 @@ from tunelint.diagnostics import Diagnostic, Level
 from tunelint.engine import FileResult
 from tunelint.report import html_format
 from tunelint.report.html_format import LineLinks, PageMeta, histogram_svg, render_html
+from tunelint.report.stats_text import money
 
 ALLOWED_TAGS = {
     *[
@@ -53,7 +55,7 @@ ALLOWED_TAGS = {
         "rect",
         "span",
     ],
-    *["details", "summary", "code", "footer"],
+    *["details", "summary", "code", "footer", "strong"],
 }
 
 
@@ -206,7 +208,8 @@ def test_two_file_check_has_charts_findings_and_the_cost(tmp_path):
     # and the findings-by-rule chart
     assert titles == 2 * 3 + 2 + 1
     assert "Findings by rule" in page and "examples/broken.jsonl:2:176" in page
-    assert "Estimated training cost: $" in page
+    cost = json.loads(run_cli("stats", "--format", "json", *files)[1])["total"]["cost_usd"]
+    assert f'<strong class="">{money(cost)}</strong>estimated cost' in page
     assert "gpt-4o-mini-2024-07-18" in page and "<dd>openai</dd>" in page
 
 
