@@ -128,7 +128,7 @@ def test_config_that_is_not_utf8(tmp_path):
 
 def test_unknown_format_and_option():
     fails_with(
-        "unknown format 'xml'; choose from text, json, github, sarif, gitlab",
+        "unknown format 'xml'; choose from text, json, github, sarif, gitlab, html",
         "check",
         "--format",
         "xml",
