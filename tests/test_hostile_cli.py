@@ -134,7 +134,7 @@ def test_unknown_format_and_option():
     assert err.startswith("usage: tunelint check ")
     last = err.splitlines()[-1]  # argparse quotes the choices on some Python versions
     assert last.startswith("tunelint check: error: argument --format: invalid choice: 'xml'")
-    assert all(name in last for name in ("text", "json", "github", "sarif", "gitlab"))
+    assert all(name in last for name in ("text", "json", "github", "sarif", "gitlab", "html"))
     for command in ("check", "stats"):
         code, out, err = run(command, "--model", "gpt-9", "examples")
         assert (code, out) == (2, "")

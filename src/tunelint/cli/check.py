@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from tunelint.cli import common
 from tunelint.cli.common import EXIT_OK, UsageError
+from tunelint.cli.stats import stats_report
 
 if TYPE_CHECKING:
     from tunelint.run import RunOptions, RunResult
@@ -87,8 +88,8 @@ def check_options(args: argparse.Namespace, config) -> RunOptions:
 
     if args.show_suppressed and args.format != "text":
         raise UsageError("--show-suppressed works with --format text")
-    if args.stats and (args.format != "text" or args.validation):
-        raise UsageError("--stats works with --format text and without --validation")
+    if args.stats and (args.format not in ("text", "html") or args.validation):
+        raise UsageError("--stats works with --format text or html and without --validation")
     return RunOptions(
         paths=args.paths,
         validation=args.validation,
@@ -147,8 +148,11 @@ def _check(args, config, options: RunOptions, out: TextIO, err: TextIO) -> int:
 
     if args.fix:
         _fix_first(args, config, err)
+    import os
+
     report_to = err if args.write_baseline == "-" else out
     formatter = _formatter(args, report_to)
+    formatter.describe(config, os.environ)
     formatter.begin()
 
     def show(result) -> None:
@@ -165,7 +169,13 @@ def _check(args, config, options: RunOptions, out: TextIO, err: TextIO) -> int:
         err.write(f"tunelint: {message}\n")
     if outcome.unused_suppressions is not None:
         formatter.add(outcome.unused_suppressions)
+    if outcome.stats and formatter.shows_stats:
+        formatter.add_stats(stats_report(outcome))
     formatter.end(outcome.all_results)
+    if outcome.stats and not formatter.shows_stats:
+        from tunelint.report import get_output
+
+        out.write("\n" + get_output("stats", "text")(stats_report(outcome)))
     _after_findings(args, config, outcome, out, err)
     if args.write_baseline is not None or args.exit_zero:
         return outcome.exit_status(frozenset())
@@ -174,12 +184,7 @@ def _check(args, config, options: RunOptions, out: TextIO, err: TextIO) -> int:
 
 
 def _after_findings(args, config, outcome: RunResult, out: TextIO, err: TextIO) -> None:
-    """The statistics, the suppressed findings, baseline notes and the written baseline."""
-    if outcome.stats:
-        from tunelint.cli.stats import write_stats
-
-        out.write("\n")
-        write_stats(outcome, "text", out)
+    """The suppressed findings, baseline notes and the written baseline."""
     out.flush()
     if args.show_suppressed:
         from tunelint.suppress import show_suppressed

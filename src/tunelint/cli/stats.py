@@ -22,13 +22,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     common.add_common_options(parser)
 
 
-def write_stats(outcome: RunResult, fmt: str, out: TextIO) -> None:
-    """The stats report of a run that collected statistics, in format ``fmt``."""
-    from tunelint.report import get_output
+def stats_report(outcome: RunResult) -> dict:
+    """The stats report (``tunelint.stats.build_report``) of a run that collected statistics."""
     from tunelint.stats import build_report
 
     assert outcome.estimate is not None
-    out.write(get_output("stats", fmt)(build_report(outcome.stats, outcome.estimate)))
+    return build_report(outcome.stats, outcome.estimate)
 
 
 def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -53,5 +52,7 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for message in outcome.path_errors + outcome.internal_errors:
         err.write(f"tunelint: {message}\n")
     if outcome.stats:
-        write_stats(outcome, args.format, out)
+        from tunelint.report import get_output
+
+        out.write(get_output("stats", args.format)(stats_report(outcome)))
     return outcome.exit_status(frozenset())  # findings never fail stats

@@ -12,6 +12,7 @@ of this.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:  # the registry itself stays light: the CLI reads it at start-up
@@ -26,11 +27,13 @@ OUTPUTS: dict[str, dict[str, str]] = {
         "sarif": "sarif_format:Formatter",
         "gitlab": "gitlab_format:Formatter",
         "statistics": "statistics_format:Formatter",
+        "html": "html_format:Formatter",
     },
     "stats": {
         "text": "stats_text:render",
         "json": "json_document:render",
         "markdown": "stats_markdown:render",
+        "html": "stats_html:render",
     },
     "compare": {"text": "compare_text:render", "json": "json_document:render"},
     "rules": {"text": "rules_table:text", "markdown": "rules_table:markdown"},
@@ -44,17 +47,28 @@ OUTPUTS: dict[str, dict[str, str]] = {
 class Formatter:
     """Base formatter: subclasses override ``add`` and, where they print a trailer, ``end``."""
 
+    shows_stats = False
+    """True: ``check --stats`` hands the stats report to ``add_stats`` (before ``end``)
+    instead of printing it as text after the findings."""
+
     def __init__(self, out: TextIO, color: bool = False, quiet: bool = False) -> None:
         self.out = out
         self.color = color
         self.quiet = quiet
         """Print the findings and nothing else (no summary): ``-q``."""
 
+    def describe(self, config: Any, env: Mapping[str, str]) -> None:
+        """Told about the run (its config, the environment it runs in) before ``begin``: the
+        HTML page names the profile and, in GitHub Actions, links findings to their lines."""
+
     def begin(self) -> None:
         """Called once before the first file."""
 
     def add(self, result: FileResult) -> None:
         raise NotImplementedError
+
+    def add_stats(self, stats: dict) -> None:
+        """Called before ``end`` with ``tunelint.stats.build_report``'s dict (if shows_stats)."""
 
     def end(self, results: list[FileResult]) -> None:
         """Called once after the last file, with every result."""
