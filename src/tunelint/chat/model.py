@@ -219,7 +219,9 @@ def _build_tokenizer(path: Path, config: dict[str, Any], named: dict[str, str]) 
         and entry["content"] not in present
     ]
     present |= {token.content for token in missing}
-    missing += [AddedToken(t, special=True) for t in dict.fromkeys(named.values()) if t not in present]
+    missing += [
+        AddedToken(t, special=True) for t in dict.fromkeys(named.values()) if t not in present
+    ]
     if missing:
         tokenizer.add_tokens(missing)
     tokenizer.encode_special_tokens = bool(config.get("split_special_tokens", False))

@@ -70,7 +70,7 @@ def _environment() -> Any:
     class GenerationBlock(jinja2.ext.Extension):
         """``{% generation %}...{% endgeneration %}``: records the span its output covers."""
 
-        tags = {"generation"}  # noqa: RUF012 (jinja's own class attribute)
+        tags = {"generation"}
 
         def parse(self, parser: Any) -> Any:
             lineno = next(parser.stream).lineno
@@ -96,7 +96,11 @@ def _environment() -> Any:
         sort_keys: bool = False,
     ) -> str:
         return json.dumps(
-            value, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys
+            value,
+            ensure_ascii=ensure_ascii,
+            indent=indent,
+            separators=separators,
+            sort_keys=sort_keys,
         )
 
     def strftime_now(format: str) -> str:
@@ -159,7 +163,9 @@ def compile_template(source: str, origin: str) -> ChatTemplate:
     try:
         compiled = _ENVIRONMENT[0].from_string(source)
     except jinja2.TemplateSyntaxError as error:
-        raise ChatModelError(f"{origin}:{error.lineno}: chat template syntax: {error.message}") from None
+        raise ChatModelError(
+            f"{origin}:{error.lineno}: chat template syntax: {error.message}"
+        ) from None
     return ChatTemplate(source, compiled, bool(_GENERATION_TAG.search(source)))
 
 
@@ -171,7 +177,9 @@ def prepare_messages(messages: list[Any]) -> list[dict[str, Any]]:
         if not isinstance(message, dict):
             raise TemplateRefused(f"a message is {type(message).__name__}, not an object")
         message = {key: value for key, value in message.items() if value is not None}
-        reasoning = next((message[k] for k in _REASONING_FIELDS if message.get(k) is not None), None)
+        reasoning = next(
+            (message[k] for k in _REASONING_FIELDS if message.get(k) is not None), None
+        )
         if reasoning is not None:
             message = {"thinking": reasoning, **message, "reasoning_content": reasoning}
         prepared.append(message)

@@ -72,8 +72,18 @@ class Conversation:
 
     messages: list[Any]
     tools: Any
+    paths: tuple[tuple[str | int, ...], ...]
+    """The JSON path of each message in the row."""
     completion_start: int | None = None
-    """Index of the first completion message (prompt-completion rows)."""
+    """Index of the first completion message (prompt-completion and preference rows)."""
+
+
+def _joined(tools: Any, *parts: tuple[tuple[str | int, ...], list[Any]]) -> Conversation:
+    """The conversation of the message lists at the given paths, the last the completion."""
+    messages = [message for _, listed in parts for message in listed]
+    paths = tuple((*path, index) for path, listed in parts for index in range(len(listed)))
+    start = len(messages) - len(parts[-1][1]) if len(parts) > 1 else None
+    return Conversation(messages, tools, paths, start)
 
 
 def conversation_of(example: Any) -> Conversation | None:
@@ -85,15 +95,18 @@ def conversation_of(example: Any) -> Conversation | None:
         return None
     tools = example.get("tools")
     if isinstance(example.get("messages"), list):
-        return Conversation(example["messages"], tools)
+        return _joined(tools, (("messages",), example["messages"]))
     prompt_input, chosen = example.get("input"), example.get("preferred_output")
     if isinstance(prompt_input, dict) and isinstance(prompt_input.get("messages"), list):
-        prompt = prompt_input["messages"]
         chosen = chosen if isinstance(chosen, list) else []
-        return Conversation([*prompt, *chosen], prompt_input.get("tools"), len(prompt))
+        return _joined(
+            prompt_input.get("tools"),
+            (("input", "messages"), prompt_input["messages"]),
+            (("preferred_output",), chosen),
+        )
     prompt, completion = example.get("prompt"), example.get("completion")
     if isinstance(prompt, list) and isinstance(completion, list):
-        return Conversation([*prompt, *completion], tools, len(prompt))
+        return _joined(tools, (("prompt",), prompt), (("completion",), completion))
     return None
 
 
@@ -144,7 +157,9 @@ def _anchors(message: dict[str, Any]) -> list[tuple[str, ...]]:
     content = message.get("content")
     texts = [content] if isinstance(content, str) else []
     if isinstance(content, list):
-        texts += [p["text"] for p in content if isinstance(p, dict) and isinstance(p.get("text"), str)]
+        texts += [
+            p["text"] for p in content if isinstance(p, dict) and isinstance(p.get("text"), str)
+        ]
     for key in ("reasoning_content", "thinking", "reasoning"):
         if isinstance(message.get(key), str):
             texts.append(message[key])
@@ -232,9 +247,7 @@ def trained_spans(
         if marked:
             covering = [g for g in generation if g[0] < span[1] and g[1] > span[0]]
             spans += covering
-            if not any(
-                _first_stop(text, g[0], g[1], model.stop_tokens) for g in covering
-            ):
+            if not any(_first_stop(text, g[0], g[1], model.stop_tokens) for g in covering):
                 unstopped.append(index)
             continue
         following = next((s[0] for s in located[index + 1 :] if s is not None), len(text))
