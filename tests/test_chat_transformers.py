@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 import pytest
 
+from tunelint.chat.encode import Tokens
 from tunelint.chat.model import load_model
 from tunelint.chat.template import render
 from tunelint.chat.training import Training, analyse, assistant_mask, conversation_of
@@ -41,7 +42,9 @@ transformers = pytest.importorskip("transformers")
 def read_rows(path: Path) -> list[tuple[str, int, Any]]:
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as handle:
-        return [(path.name, n, json.loads(line)) for n, line in enumerate(handle, 1) if line.strip()]
+        return [
+            (path.name, n, json.loads(line)) for n, line in enumerate(handle, 1) if line.strip()
+        ]
 
 
 ROWS = [row for path in FILES for row in read_rows(path)]
@@ -135,7 +138,7 @@ def test_assistant_masks_equal_transformers(reference: Any):
             model.variables,
         )
         encoding = model.tokenizer.encode(rendered.text, add_special_tokens=False)
-        assert assistant_mask(encoding.offsets, rendered.generation_spans) == expected
+        assert assistant_mask(Tokens.of_encoding(encoding), rendered.generation_spans) == expected
         weighted = any(isinstance(m, dict) and m.get("weight") == 0 for m in conversation.messages)
         if not weighted and conversation.completion_start is None:
             [record] = analyse(model, [(file, line, example)], Training("assistant"))

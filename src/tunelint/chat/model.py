@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tunelint.chat.encode import ChatEncoder
 from tunelint.chat.template import ChatTemplate, compile_template
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -73,6 +74,11 @@ class ChatModel:
     """The text of the tokens generation stops on (EOS and generation_config's)."""
     special_tokens: tuple[str, ...]
     """The text of every added token flagged special, longest first."""
+
+    @functools.cached_property
+    def encoder(self) -> ChatEncoder:
+        """The batch encoder (with its cache of repeated pieces) of this tokenizer."""
+        return ChatEncoder(self.tokenizer)
 
     def template_for(self, tools: Any) -> ChatTemplate:
         """The template transformers picks: ``tool_use`` when tools are given and it exists."""

@@ -18,13 +18,14 @@ Truncation keeps the first ``max_seq_length`` tokens (TRL's ``keep_start``).
 
 from __future__ import annotations
 
-import bisect
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from tunelint.chat.encode import Tokens
 from tunelint.chat.model import ChatModel
 from tunelint.chat.template import Rendered, TemplateRefused, render
 
@@ -145,15 +146,18 @@ class ExampleAnalysis:
         return record
 
 
-def _variants(text: str) -> tuple[str, ...]:
+def _variants(text: str) -> Iterator[str]:
     """How a template may write a string: as is, JSON-escaped (tojson), or stripped."""
+    yield text
     escaped = json.dumps(text, ensure_ascii=False)[1:-1]
-    return tuple(v for v in dict.fromkeys((text, escaped, text.strip())) if v)
+    if escaped != text:
+        yield escaped
+    if text.strip() != text:
+        yield text.strip()
 
 
-def _anchors(message: dict[str, Any]) -> list[tuple[str, ...]]:
-    """The strings of a message the template is expected to write, each with its variants."""
-    anchors = []
+def _anchors(message: dict[str, Any]) -> list[str]:
+    """The strings of a message the template is expected to write."""
     content = message.get("content")
     texts = [content] if isinstance(content, str) else []
     if isinstance(content, list):
@@ -171,11 +175,7 @@ def _anchors(message: dict[str, Any]) -> list[tuple[str, ...]]:
         if arguments is not None and not isinstance(arguments, str):
             arguments = json.dumps(arguments, ensure_ascii=False)
         texts += [t for t in (arguments, function.get("name")) if isinstance(t, str)]
-    for text in texts:
-        variants = _variants(text)
-        if variants:
-            anchors.append(variants)
-    return anchors
+    return [text for text in texts if text.strip()]
 
 
 def locate_messages(text: str, messages: list[Any]) -> list[tuple[int, int] | None]:
@@ -189,8 +189,8 @@ def locate_messages(text: str, messages: list[Any]) -> list[tuple[int, int] | No
             spans.append(None)
             continue
         found = []
-        for variants in _anchors(message):
-            for variant in variants:
+        for anchor in _anchors(message):
+            for variant in _variants(anchor):
                 start = text.find(variant, cursor)
                 if start >= 0:
                     found.append((start, start + len(variant)))
@@ -262,12 +262,11 @@ def trained_spans(
     return sorted(set(spans)), tuple(unstopped)
 
 
-def _token_ranges(offsets: list[tuple[int, int]], spans: list[tuple[int, int]]) -> list[range]:
+def _token_ranges(tokens: Tokens, spans: list[tuple[int, int]]) -> list[range]:
     """The token index ranges overlapping each character span, merged (transformers' mask)."""
     merged: list[list[int]] = []
     for start, end in spans:
-        first = bisect.bisect_right(offsets, start, key=lambda o: o[1])
-        stop = bisect.bisect_left(offsets, end, key=lambda o: o[0])
+        first, stop = tokens.token_range(start, end)
         if first >= stop:
             continue
         if merged and first <= merged[-1][1]:
@@ -277,11 +276,11 @@ def _token_ranges(offsets: list[tuple[int, int]], spans: list[tuple[int, int]]) 
     return [range(a, b) for a, b in merged]
 
 
-def assistant_mask(offsets: list[tuple[int, int]], spans: list[tuple[int, int]]) -> list[int]:
+def assistant_mask(tokens: Tokens, spans: list[tuple[int, int]]) -> list[int]:
     """A 0/1 mask over the tokens: 1 where the token overlaps a span."""
-    mask = [0] * len(offsets)
-    for tokens in _token_ranges(offsets, spans):
-        mask[tokens.start : tokens.stop] = [1] * len(tokens)
+    mask = [0] * tokens.count
+    for trained in _token_ranges(tokens, spans):
+        mask[trained.start : trained.stop] = [1] * len(trained)
     return mask
 
 
@@ -319,15 +318,12 @@ def _prepare(
     return pending
 
 
-def _finish(pending: _Pending, encoding: Any, training: Training) -> ExampleAnalysis:
+def _finish(pending: _Pending, tokens: Tokens, training: Training) -> ExampleAnalysis:
     record = pending.record
-    count = len(encoding.ids)
+    count = tokens.count
     limit = training.max_seq_length
     record.tokens = count
-    if pending.spans is None:
-        ranges = [range(count)]
-    else:
-        ranges = _token_ranges(encoding.offsets, pending.spans) if pending.spans else []
+    ranges = [range(count)] if pending.spans is None else _token_ranges(tokens, pending.spans)
     record.trained_tokens = sum(len(r) for r in ranges)
     if limit is not None and count > limit:
         record.truncated_tokens = count - limit
@@ -335,18 +331,34 @@ def _finish(pending: _Pending, encoding: Any, training: Training) -> ExampleAnal
     return record
 
 
-def _analyse_batch(
-    model: ChatModel,
-    batch: list[tuple[str, int, Any]],
-    training: Training,
-    keep_text: bool,
+def _prepare_batch(
+    model: ChatModel, batch: list[tuple[str, int, Any]], training: Training, keep_text: bool
+) -> list[_Pending]:
+    return [_prepare(model, f, n, ex, training, keep_text) for f, n, ex in batch]
+
+
+def _encode(model: ChatModel, prepared: list[_Pending]) -> list[Tokens]:
+    return model.encoder.encode([p.text for p in prepared if p.text is not None])
+
+
+def _finish_batch(
+    prepared: list[_Pending], encoded: list[Tokens], training: Training
 ) -> list[ExampleAnalysis]:
-    prepared = [_prepare(model, f, n, ex, training, keep_text) for f, n, ex in batch]
     renderable = [p for p in prepared if p.text is not None]
-    encodings = model.tokenizer.encode_batch([p.text for p in renderable], add_special_tokens=False)
-    for pending, encoding in zip(renderable, encodings, strict=True):
-        _finish(pending, encoding, training)
+    for pending, tokens in zip(renderable, encoded, strict=True):
+        _finish(pending, tokens, training)
     return [p.record for p in prepared]
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def analyse(
@@ -356,21 +368,25 @@ def analyse(
     batch_size: int = BATCH_SIZE,
     keep_text: bool = False,
 ) -> Iterator[ExampleAnalysis]:
-    """One ``ExampleAnalysis`` per ``(file, line, example)``, in order, rendered and tokenized
-    in batches (the tokenizer encodes a batch on all cores)."""
-    batch: list[tuple[str, int, Any]] = []
-    for item in examples:
-        batch.append(item)
-        if len(batch) >= batch_size:
-            yield from _analyse_batch(model, batch, training, keep_text)
-            batch = []
-    if batch:
-        yield from _analyse_batch(model, batch, training, keep_text)
+    """One ``ExampleAnalysis`` per ``(file, line, example)``, in order. Examples are rendered
+    in batches; a batch is tokenized in a worker thread (``encode_batch`` releases the GIL and
+    runs on all cores) while the next one is rendered."""
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        waiting: tuple[list[_Pending], Future[list[Tokens]]] | None = None
+        for batch in _batches(examples, batch_size):
+            prepared = _prepare_batch(model, batch, training, keep_text)
+            submitted = (prepared, worker.submit(_encode, model, prepared))
+            if waiting is not None:
+                yield from _finish_batch(waiting[0], waiting[1].result(), training)
+            waiting = submitted
+        if waiting is not None:
+            yield from _finish_batch(waiting[0], waiting[1].result(), training)
 
 
 def analyse_one(model: ChatModel, example: Any, training: Training) -> ExampleAnalysis:
     """One example, its rendered text kept (what the rules read)."""
-    return _analyse_batch(model, [("", 0, example)], training, keep_text=True)[0]
+    prepared = _prepare_batch(model, [("", 0, example)], training, keep_text=True)
+    return _finish_batch(prepared, _encode(model, prepared), training)[0]
 
 
 @dataclass
