@@ -263,6 +263,7 @@ def load_model(directory: str, chat_template: str | None = None) -> ChatModel:
         folder = folder.parent
     if not folder.is_dir():
         raise ChatModelError(f"{directory}: not a directory")
+    tokenizer_file = _tokenizer_file(folder)
     config_path = folder / "tokenizer_config.json"
     config = _read_json_object(config_path) if config_path.is_file() else {}
     if chat_template is not None:
@@ -275,7 +276,7 @@ def load_model(directory: str, chat_template: str | None = None) -> ChatModel:
         )
     templates = {name: compile_template(source, f"{origin}") for name, source in sources.items()}
     named = _named_special_tokens(config)
-    tokenizer = _build_tokenizer(_tokenizer_file(folder), config, named)
+    tokenizer = _build_tokenizer(tokenizer_file, config, named)
     special = sorted(
         {t.content for t in tokenizer.get_added_tokens_decoder().values() if t.special},
         key=lambda text: (-len(text), text),
