@@ -77,7 +77,10 @@ class MissingEos(DatasetRule):
         if state.first_line is None or model is None:
             return
         stops = ", ".join(model.stop_tokens) or "none (no eos_token)"
-        others = f" ({state.examples - 1:,} more examples like it)" if state.examples > 1 else ""
+        more = state.examples - 1
+        others = (
+            f" ({more:,} more {'example' if more == 1 else 'examples'} like it)" if more else ""
+        )
         yield Problem(
             state.first_path,
             f"this assistant turn is not followed by a token the model stops on ({stops}):"

@@ -61,7 +61,7 @@ class SpecialTokenInContent(ExampleRule):
     ```
 
     ## Use instead
-    Write the token differently (`<\\|endoftext\\|>`, or describe it), or drop the example.
+    Describe the token in words, or drop the example.
     ```json
     {"messages": [{"role": "user", "content": "What does the end-of-text token mean?"}, {"role": "assistant", "content": "It marks the end of a document."}]}
     ```
