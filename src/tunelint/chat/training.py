@@ -167,7 +167,8 @@ def _anchors(message: dict[str, Any]) -> list[str]:
     for key in ("reasoning_content", "thinking", "reasoning"):
         if isinstance(message.get(key), str):
             texts.append(message[key])
-    for call in message.get("tool_calls") or ():
+    calls = message.get("tool_calls")
+    for call in calls if isinstance(calls, list) else ():
         function = call.get("function") if isinstance(call, dict) else None
         if not isinstance(function, dict):
             continue

@@ -58,11 +58,11 @@ class DroppedReasoning(ExampleRule):
     formats = ("chat", "preference")
 
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
-        from tunelint.chat.cache import analysis_for
+        from tunelint.chat.cache import analysis_for, model_for
         from tunelint.chat.training import conversation_of
 
         conversation = conversation_of(example)
-        if conversation is None:
+        if conversation is None or model_for(ctx) is None:
             return
         reasoned = [
             (index, found)
