@@ -57,6 +57,10 @@ class Rule:
     summary: ClassVar[str]
     formats: ClassVar[tuple[str, ...]] = ("chat",)
     options: ClassVar[dict[str, Option]] = {}
+    whole_file: ClassVar[bool] = False
+    """Whether the rule's findings are about the file as a whole (counts, duplicates, its
+    first bytes), not the line they are placed on: diff mode reports them for every file
+    that changed, wherever they sit."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -91,6 +95,8 @@ class ExampleRule(Rule):
 
 class DatasetRule(Rule):
     """A per-file rule with mergeable state; ``finish`` yields problems with ``line`` set."""
+
+    whole_file = True
 
     def start(self, ctx: RuleContext) -> Any:
         raise NotImplementedError

@@ -24,3 +24,4 @@ class FileTooLarge(ReaderRule):
     id = "file_too_large"
     level = Level.ERROR
     summary = "The file is larger than the profile's upload cap."
+    whole_file = True

@@ -53,6 +53,30 @@ class InvalidEncoding(ReaderRule):
     summary = "The file or line is not UTF-8 text."
 
 
+class LineTooLong(ReaderRule):
+    """
+    ## What it does
+    Reports a line longer than the reader's cap (`line_cap_bytes`, 64 MiB by default, far
+    above any real example). The line is skipped unread: tunelint never holds more than the
+    cap in memory, however long the line.
+
+    ## Why is this bad?
+    No fine-tuning example is that long: such a line is a dump, a base64 blob or a file
+    without newlines, and the service refuses it or the whole file.
+
+    ## Example
+    A 500 MB line of base64 image data pasted into `train.jsonl`.
+
+    ## Use instead
+    One example per line, each well under the model's context; keep large media out of
+    the file (link it, or use the provider's image upload).
+    """
+
+    id = "line_too_long"
+    level = Level.ERROR
+    summary = "A line longer than the reader's cap; it is skipped unread."
+
+
 class BlankLine(ReaderRule):
     """
     ## What it does
@@ -93,6 +117,7 @@ class Utf8Bom(ReaderRule):
     id = "utf8_bom"
     level = Level.WARNING
     summary = "The file starts with a UTF-8 byte-order mark."
+    whole_file = True
 
 
 class NotJsonl(ReaderRule):
@@ -123,6 +148,7 @@ class NotJsonl(ReaderRule):
     id = "not_jsonl"
     level = Level.ERROR
     summary = "The file is a JSON document or array, not JSON Lines."
+    whole_file = True
     formats = ("*",)
 
 
@@ -146,3 +172,4 @@ class MissingUtf8Bom(ReaderRule):
     id = "missing_utf8_bom"
     level = Level.ERROR
     summary = "The file lacks the UTF-8 byte-order mark the profile requires (Azure OpenAI)."
+    whole_file = True
