@@ -6,7 +6,7 @@ from conftest import git
 from test_cli import run
 from tunelint.gitdiff import GitDiffError, changed_lines, parse_unified_zero
 
-DIFF = """\
+DIFF = b"""\
 diff --git a/data/train.jsonl b/data/train.jsonl
 --- a/data/train.jsonl
 +++ b/data/train.jsonl
@@ -34,8 +34,11 @@ diff --git a/removed.jsonl b/removed.jsonl
 
 
 def test_unified_zero_hunks_become_added_line_ranges():
-    assert parse_unified_zero(DIFF) == {
-        "data/train.jsonl": [(2, 2), (6, 8)],
+    assert parse_unified_zero(DIFF.split(b"\n")) == {
+        "data/train.jsonl": [
+            (2, 2),
+            (6, 8),
+        ],
         'café "x".jsonl': [(1, 1)],
     }
 
