@@ -35,10 +35,7 @@ diff --git a/removed.jsonl b/removed.jsonl
 
 def test_unified_zero_hunks_become_added_line_ranges():
     assert parse_unified_zero(DIFF.split(b"\n")) == {
-        "data/train.jsonl": [
-            (2, 2),
-            (6, 8),
-        ],
+        "data/train.jsonl": [(2, 2), (6, 8)],
         'café "x".jsonl': [(1, 1)],
     }
 
