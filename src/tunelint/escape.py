@@ -4,8 +4,8 @@
   invisible and bidirectional format characters, line and paragraph separators and lone
   surrogates are shown as ``\\x1b``, ``\\u202e``, ...; a CI log command in the data (a
   leading ``::``, ``##[``, ``##vso[``) is broken so no runner reads it.
-* ``workflow_data`` / ``workflow_property``: GitHub workflow commands, as GitHub's toolkit
-  escapes them (``%``, CR, LF; and ``:``, ``,`` in properties).
+* ``workflow_data`` / ``workflow_property``: GitHub workflow commands: ``terminal`` text
+  (no CR or LF left) escaped as GitHub's toolkit does (``%``; and ``:``, ``,`` in properties).
 * ``markdown``: text inside Markdown (a job summary, a table cell): every ASCII punctuation
   character is backslash-escaped, so data is never a link, image, HTML, heading or cell break.
 * ``html``: text inside HTML.
@@ -65,16 +65,10 @@ def workflow_data(text: str) -> str:
 
 
 def workflow_property(text: str) -> str:
-    """A workflow command's property value (``file=``, ``title=``), escaped as GitHub's toolkit
-    does: ``%``, CR, LF, ``:`` and ``,``. GitHub unescapes it to the exact value (a file name
-    with a newline still names its file)."""
-    return (
-        text.replace("%", "%25")
-        .replace("\r", "%0D")
-        .replace("\n", "%0A")
-        .replace(":", "%3A")
-        .replace(",", "%2C")
-    )
+    """A workflow command's property value (``file=``, ``title=``): ``terminal`` text with
+    ``%``, ``:`` and ``,`` escaped as GitHub's toolkit does. (A file name holding control
+    characters is then shown, not matched: the price of never printing them raw.)"""
+    return workflow_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def _markdown_literal(match: re.Match[str]) -> str:

@@ -100,20 +100,27 @@ class _Expander:
     def error(self, path: str, problem: str) -> None:
         self.result.errors.append(f"{terminal(path)}: {problem}")
 
+    def first_time(self, path: str) -> bool:
+        """Whether ``path`` (by its directory's real path: one file reached through a
+        symlinked directory too is taken once) was not taken or reported yet."""
+        key = os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
     def outside(self, path: str, boundary: str) -> None:
-        target = os.path.realpath(path)
-        self.error(
-            path, f"is a symlink to {terminal(target)}, outside {terminal(boundary)}; not read"
-        )
+        if self.first_time(path):
+            target = terminal(os.path.realpath(path))
+            self.error(path, f"is a symlink to {target}, outside {terminal(boundary)}; not read")
 
     def add(self, path: str) -> None:
+        if self.ignored(path) or not self.first_time(path):
+            return
         problem = readable_file_error(path)
         if problem:
             self.error(path, problem)
-            return
-        key = os.path.normpath(path)
-        if key not in self.seen and not self.ignored(path):
-            self.seen.add(key)
+        else:
             self.result.files.append(path)
 
     def boundary(self, directory: str) -> str:
@@ -203,7 +210,8 @@ class _Expander:
 
 
 def expand(arguments: list[str], ignored: Callable[[str], bool], root: str = ".") -> Expansion:
-    """Files to check, in command-line order without repeats, and what could not be used.
+    """Files to check, in command-line order without repeats (by real path), and what could
+    not be used.
 
     ``root`` bounds symlinks: one that resolves outside it (or, for an argument outside it,
     outside that argument) is reported and not read.

@@ -11,7 +11,7 @@ from tunelint.report.github_format import Formatter
 
 def test_escaping_of_message_and_properties():
     assert workflow_data("100% done\r\nnext: a, b") == "100%25 done\\r\\nnext: a, b"
-    assert workflow_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
+    assert workflow_property("a:b,c%\n") == "a%3Ab%2Cc%25\\n"
 
 
 def render(diagnostics, changed=None) -> list[str]:
