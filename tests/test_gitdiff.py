@@ -70,6 +70,8 @@ def test_check_diff_base_reports_only_changed_lines(git_repo):
     assert {line.split(":")[1] for line in everything.stdout.splitlines()[:-1]} == {"1", "2"}
     changed = run("check", "--diff-base", "HEAD", "data.jsonl", cwd=git_repo)
     assert changed.returncode == 1
-    assert {line.split(":")[1] for line in changed.stdout.splitlines()[:-1]} == {"2"}
+    kept = {tuple(line.split(" ")[0:3:2]) for line in changed.stdout.splitlines()[:-1]}
+    assert {rule for where, rule in kept if where.split(":")[1] == "1"} == {"too_few_examples"}
+    assert {where.split(":")[1] for where, _ in kept} == {"1", "2"}  # line 1: about the file
     bad = run("check", "--diff-base", "nope", "data.jsonl", cwd=git_repo)
     assert bad.returncode == 2 and "--diff-base: unknown git revision 'nope'" in bad.stderr

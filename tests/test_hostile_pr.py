@@ -142,7 +142,7 @@ def tunelint(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_stats_and_compare_text_show_a_hostile_file_name_visibly(tmp_path):
     path = tmp_path / NAME
     path.write_text("\n".join([GOOD, hostile_line()]) + "\n")
-    for args in (("stats", path.name), ("compare", path.name)):
+    for args in (("stats", path.name), ("compare", "--profiles", "openai,mistral", path.name)):
         done = tunelint(*args, cwd=tmp_path)
         assert "Traceback" not in done.stderr and terminal(NAME) in done.stdout, done.stderr
         assert_safe_log(done.stdout)
@@ -220,7 +220,12 @@ def test_a_changed_line_holding_u2028_and_a_fake_header_cannot_switch_the_filter
 
 @pytest.mark.slow
 def test_changed_lines_of_files_named_with_newline_quote_and_non_utf8_bytes(git_repo):
-    names = ["new\nline.jsonl", 'quo"te\\.jsonl', os.fsdecode(b"caf\xe9 \xff.jsonl")]
+    names = [
+        "new\nline.jsonl",
+        'quo"te\\.jsonl',
+        os.fsdecode(b"caf\xe9 \xff.jsonl"),
+        "sp ace.jsonl",
+    ]
     base = commit(git_repo, {name: LINE % "a" + "\n" + LINE % "b" + "\n" for name in names})
     for name in names:
         (git_repo / name).write_text(LINE % "a" + "\n" + LINE % "changed" + "\n")
@@ -276,10 +281,16 @@ def test_a_thousand_level_tree_is_walked_and_globbed_without_recursion(tmp_path)
         deepest.mkdir()
     data = deepest / "x.jsonl"
     data.write_text(GOOD + "\n")
-    for argument in (str(tmp_path), f"{tmp_path}/**/*.jsonl"):
-        found = expand([argument], lambda _: False, root=str(tmp_path))
-        assert (found.files, found.errors) == ([str(data)], []), argument
-    assert check_file(found.files[0], small_file_config()).diagnostics == []
+    try:
+        for argument in (str(tmp_path), f"{tmp_path}/**/*.jsonl"):
+            found = expand([argument], lambda _: False, root=str(tmp_path))
+            assert (found.files, found.errors) == ([str(data)], []), argument
+        assert check_file(found.files[0], small_file_config()).diagnostics == []
+    finally:  # bottom up: shutil.rmtree (pytest's clean-up) recurses
+        data.unlink()
+        while deepest != tmp_path:
+            deepest.rmdir()
+            deepest = deepest.parent
 
 
 def test_fifo_socket_and_device_are_named_and_skipped_without_opening(tmp_path):

@@ -94,7 +94,9 @@ def _unquote(name: bytes) -> bytes:
 
 
 def _new_name(target: bytes) -> str | None:
-    """The file a ``+++`` header names (None for ``/dev/null``: the file was deleted)."""
+    """The file a ``+++`` header names (None for ``/dev/null``: the file was deleted). git
+    ends the header with a tab when the name holds a space; a name's own tab is quoted."""
+    target = target.removesuffix(b"\t")
     if target == b"/dev/null":
         return None
     name = _unquote(target)
