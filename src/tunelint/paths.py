@@ -89,6 +89,14 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile(regex[:-1] + r"\Z")
 
 
+def _split_glob(pattern: str) -> tuple[str, str]:
+    """(the directory a glob starts from: its leading parts without a wildcard, the rest)."""
+    parts = pattern.split("/")
+    fixed = next(i for i, part in enumerate(parts) if glob.has_magic(part))
+    base = "/".join(parts[:fixed]) or ("/" if pattern.startswith("/") else ".")
+    return base, "/".join(parts[fixed:])
+
+
 class _Expander:
     def __init__(self, ignored: Callable[[str], bool], root: str) -> None:
         self.ignored = ignored
@@ -180,29 +188,24 @@ class _Expander:
         """The paths a glob matches; ``**`` patterns by an iterative walk (glob recurses)."""
         if "**" not in pattern:
             return sorted(glob.glob(pattern))
-        parts = pattern.split("/")
-        fixed = next(i for i, part in enumerate(parts) if glob.has_magic(part))
-        base = "/".join(parts[:fixed]) or ("/" if pattern.startswith("/") else ".")
+        base, rest = _split_glob(pattern)
         if not os.path.isdir(base):
             return []
-        regex = _glob_regex("/".join(parts[fixed:]))
+        regex = _glob_regex(rest)
         found = []
         for entry in self.entries(base, self.boundary(base)):
             relative = os.path.relpath(entry.path, base).replace(os.sep, "/")
-            if regex.match(relative):
-                found.append(entry.path)
-        return found
+            if regex.match(relative):  # named as glob names it: "./" only if the pattern has it
+                found.append(entry.path if pattern.startswith(base) else relative)
+        return sorted(found)
 
     def expand(self, argument: str) -> None:
         if os.path.lexists(argument):
             inside = _within(os.path.abspath(argument), self.lexical_root)
-            if not os.path.isdir(argument):
-                self.take(argument, self.root if inside else None)
-            elif not self.take(argument, self.root if inside else None):
+            if not self.take(argument, self.root if inside else None):  # an empty directory
                 self.error(argument, f"directory holds no {JSONL_SUFFIX} file")
         elif glob.has_magic(argument):
-            base = argument.split("*")[0].split("?")[0].split("[")[0]
-            boundary = self.boundary(os.path.dirname(base) or ".")
+            boundary = self.boundary(_split_glob(argument)[0])
             if not sum(self.take(match, boundary) for match in self.matches(argument)):
                 self.error(argument, "no file matches")
         else:
