@@ -18,7 +18,7 @@ import pytest
 from conftest import assistant, chat, git, small_file_config, system, user
 from tunelint.config import load_config
 from tunelint.engine import FileChecker, check_file
-from tunelint.escape import markdown, sarif_text, terminal, workflow_data, workflow_property
+from tunelint.escape import html, markdown, sarif_text, terminal, workflow_data, workflow_property
 from tunelint.gitdiff import changed_lines
 from tunelint.paths import expand
 from tunelint.reader import read_lines
@@ -170,6 +170,10 @@ def test_markdown_escaping_leaves_no_link_image_html_or_cell_break():
     assert "<a " not in html and "<img" not in html and "<script" not in html
     assert html.count("<td>") == 2  # no `|` in the data split a cell
     assert "![x](https://evil.example/p.png)" in html.replace("&quot;", '"')  # shown as text
+
+
+def test_html_escaping_leaves_no_tag_or_attribute_break():
+    assert html('<img src=x onerror="a">\x1b') == "&lt;img src=x onerror=&quot;a&quot;&gt;\\x1b"
 
 
 def test_terminal_escape_names_each_hidden_character_and_breaks_log_commands():
