@@ -123,12 +123,12 @@ class _Expander:
             self.error(path, f"is a symlink to {target}, outside {terminal(boundary)}; not read")
 
     def add(self, path: str) -> None:
-        if self.ignored(path) or not self.first_time(path):
+        if not self.first_time(path):
             return
-        problem = readable_file_error(path)
+        problem = readable_file_error(path)  # first: ``ignored`` resolves the path
         if problem:
             self.error(path, problem)
-        else:
+        elif not self.ignored(path):
             self.result.files.append(path)
 
     def boundary(self, directory: str) -> str:
