@@ -6,7 +6,7 @@ from conftest import git
 from test_cli import run
 from tunelint.gitdiff import GitDiffError, changed_lines, parse_unified_zero
 
-DIFF = """\
+DIFF = b"""\
 diff --git a/data/train.jsonl b/data/train.jsonl
 --- a/data/train.jsonl
 +++ b/data/train.jsonl
@@ -34,7 +34,7 @@ diff --git a/removed.jsonl b/removed.jsonl
 
 
 def test_unified_zero_hunks_become_added_line_ranges():
-    assert parse_unified_zero(DIFF) == {
+    assert parse_unified_zero(DIFF.split(b"\n")) == {
         "data/train.jsonl": [(2, 2), (6, 8)],
         'café "x".jsonl': [(1, 1)],
     }
@@ -70,6 +70,8 @@ def test_check_diff_base_reports_only_changed_lines(git_repo):
     assert {line.split(":")[1] for line in everything.stdout.splitlines()[:-1]} == {"1", "2"}
     changed = run("check", "--diff-base", "HEAD", "data.jsonl", cwd=git_repo)
     assert changed.returncode == 1
-    assert {line.split(":")[1] for line in changed.stdout.splitlines()[:-1]} == {"2"}
+    kept = {tuple(line.split(" ")[0:3:2]) for line in changed.stdout.splitlines()[:-1]}
+    assert {rule for where, rule in kept if where.split(":")[1] == "1"} == {"too_few_examples"}
+    assert {where.split(":")[1] for where, _ in kept} == {"1", "2"}  # line 1: about the file
     bad = run("check", "--diff-base", "nope", "data.jsonl", cwd=git_repo)
     assert bad.returncode == 2 and "--diff-base: unknown git revision 'nope'" in bad.stderr

@@ -1,7 +1,12 @@
 import gzip
+import io
 import json
 
+import pytest
+
 from conftest import assistant, chat, lint, system, user
+from tunelint import reader
+from tunelint.reader import LongLine, read_lines
 
 GOOD = chat(system(), user(), assistant())
 
@@ -102,4 +107,55 @@ def test_long_line_is_checked():
         "over_token_limit",
         "missing_system_message",
         "missing_content",
+    ]
+
+
+def lines_of(data: bytes, cap: int, seekable: bool = True) -> list:
+    stream = io.BytesIO(data)
+    if not seekable:
+        stream.seekable = lambda: False  # type: ignore[method-assign]  # like a pipe
+    return list(read_lines(stream, cap))
+
+
+@pytest.mark.parametrize("piece", [3, 7, 1 << 20])
+@pytest.mark.parametrize("seekable", [True, False])
+def test_read_lines_splits_on_newline_only_and_bounds_every_line(monkeypatch, piece, seekable):
+    monkeypatch.setattr(reader, "READ_PIECE", piece)
+    data = b"ab\r\n" + b"x" * 10 + b"\n" + b"y" * 11 + b"\nz\xe2\x80\xa8" + b"w" * 30 + b"\nend"
+    assert (
+        lines_of(data, cap=10, seekable=seekable)
+        == [
+            b"ab\r\n",
+            b"x" * 10 + b"\n",  # exactly the cap: read whole
+            LongLine(b"y" * min(piece, 11), 11, True, 10),
+            LongLine(b"z\xe2\x80\xa8wwwwwww"[: min(piece, 11)], 34, True, 10),
+            b"end",
+        ]
+    )
+
+
+def test_line_over_the_cap_is_one_finding_and_the_lines_after_it_are_checked():
+    long = chat(user("x" * 200), assistant())
+    result = lint(*lines_of(f"{GOOD}\n{long}\n{GOOD}".encode(), cap=150))
+    message = (
+        f"line is {len(long)} bytes, over the 150-byte cap (line_cap_bytes); it was skipped unread"
+    )
+    assert [(d.line, d.rule, d.message) for d in result.diagnostics] == [
+        (2, "line_too_long", message)
+    ]
+    assert result.examples == 2 and result.skipped == {"line_too_long": 1}
+
+
+def test_binary_first_line_over_the_cap_is_named_from_its_first_bytes():
+    (d,) = lint(*lines_of(b"\0" * 5000 + b"\n" + GOOD.encode(), cap=100)).diagnostics
+    assert (d.line, d.rule) == (1, "invalid_encoding") and "binary data" in d.message
+
+
+def test_over_long_line_inside_a_pretty_printed_document_is_read_line_by_line():
+    data = b"[\n" + b" " * 50 + b"1\n]\n"
+    result = lint(*lines_of(data, cap=20))
+    assert [(d.line, d.rule) for d in result.diagnostics] == [
+        (1, "invalid_json"),
+        (2, "line_too_long"),
+        (3, "invalid_json"),
     ]

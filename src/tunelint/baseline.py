@@ -40,7 +40,7 @@ from pathlib import Path
 
 from tunelint.diagnostics import Diagnostic
 from tunelint.fingerprint import example_hash, text_hash
-from tunelint.reader import FileNotText, read_records
+from tunelint.reader import FileNotText, read_lines, read_records
 from tunelint.results import FileResult
 
 VERSION = 1
@@ -69,7 +69,7 @@ def complete_hashes(result: FileResult) -> dict[int, str]:
     last = max(wanted)
     try:
         with open(result.path, "rb") as handle:
-            for record in read_records(handle):
+            for record in read_records(read_lines(handle)):
                 if record.line in wanted:
                     if record.parsed:
                         hashes[record.line] = example_hash(record.value)

@@ -44,6 +44,12 @@ SETTINGS: dict[str, Setting] = {
     "format": Setting(
         str, None, "line format to check files as (chat, preference, ...); default: detected"
     ),
+    "tokenizer": Setting(
+        str, None, "a local model directory (tokenizer.json, tokenizer_config.json): exact tokens"
+    ),
+    "chat_template": Setting(str, None, "a chat template file instead of the tokenizer's own"),
+    "max_seq_length": Setting(int, None, "the trainer's max_seq_length (default: the profile's)"),
+    "line_cap_bytes": Setting(int, None, "longest line read (default 64 MiB); longer are skipped"),
 }
 
 

@@ -20,7 +20,14 @@ from tunelint.fingerprint import example_hash, text_hash
 from tunelint.format_detection import OTHER_FORMAT, FormatDetector
 from tunelint.positions import Locator
 from tunelint.profile import load_profile
-from tunelint.reader import FileNotText, ReaderFinding, Record, read_records
+from tunelint.reader import (
+    DEFAULT_LINE_CAP,
+    FileNotText,
+    ReaderFinding,
+    Record,
+    read_lines,
+    read_records,
+)
 from tunelint.results import ExampleObserver, FileResult
 from tunelint.rules import DatasetRule, ExampleRule, all_rules
 from tunelint.rules.base import FileFacts, FileRule, Rule, RuleContext, TextRule
@@ -298,10 +305,11 @@ class FileChecker:
         try:
             for record in read_records(lines):
                 self.add(record)
-        except FileNotText as not_text:
+        except FileNotText as not_text:  # one finding: no dataset rule counts its examples
             self._reader_finding(1, not_text.finding)
             self.result.lines = not_text.lines
             self.result.skipped[not_text.finding.rule] += max(not_text.lines, 1)
+            self.active.dataset, self.states = [], []
         return self.finish()
 
 
@@ -337,4 +345,10 @@ def check_file(
     checker = FileChecker(str(path), config, observer, shared=shared)
     with open(Path(path), "rb") as handle:
         checker.file_size = os.fstat(handle.fileno()).st_size
-        return checker.run(through(handle) if through else handle)
+        lines = read_lines(handle, line_cap(config))
+        return checker.run(through(lines) if through else lines)
+
+
+def line_cap(config: Config) -> int:
+    """The longest line read (``line_cap_bytes``); a longer one is skipped unread."""
+    return config.settings.get("line_cap_bytes") or DEFAULT_LINE_CAP

@@ -22,11 +22,11 @@ from urllib.parse import quote
 from tunelint import report
 from tunelint.action_inputs import ActionInputs, InputError
 from tunelint.diagnostics import Diagnostic, Level
+from tunelint.escape import markdown, workflow_data
 from tunelint.gitdiff import GitDiffError, repo_root
 from tunelint.parallel import default_jobs
 from tunelint.report import stats_markdown
 from tunelint.report.github_format import Formatter as GithubFormatter
-from tunelint.report.github_format import escape_data
 from tunelint.report.stats_text import money
 from tunelint.report.text_format import summary_line
 from tunelint.results import FileResult
@@ -59,11 +59,11 @@ def statistics(outcome: RunResult) -> tuple[str, float | None]:
 
 
 def _cell(text: str, limit: int = 200) -> str:
-    """Text safe inside a Markdown table cell, shortened to ``limit`` characters."""
-    text = " ".join(text.split())
+    """Data made inert Markdown (no link, image, HTML or table syntax of its own),
+    shortened to ``limit`` characters first."""
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+    return markdown(text)
 
 
 class Links:
@@ -190,7 +190,7 @@ def run(env: Mapping[str, str], out: TextIO) -> int:
     outcome = _check(inputs)
     scope = ""
     if inputs.base and inputs.only_changed:
-        scope = f" (findings on lines changed since {inputs.base[:12]} only)"
+        scope = f" (findings on lines changed since {markdown(inputs.base[:12])} only)"
     elif inputs.only_changed and not inputs.base:
         out.write("::warning title=tunelint::only-changed needs a base commit; checked all lines\n")
     results = outcome.all_results
@@ -199,7 +199,7 @@ def run(env: Mapping[str, str], out: TextIO) -> int:
         formatter.add(result)
     formatter.end(results)
     for message in outcome.internal_errors:
-        out.write(f"::error title=tunelint::{escape_data(message)}\n")
+        out.write(f"::error title=tunelint::{workflow_data(message)}\n")
     statistics_markdown, cost = statistics(outcome)
     errors, warnings = outcome.count(Level.ERROR), outcome.count(Level.WARNING)
     if inputs.summary:
@@ -219,7 +219,7 @@ def main() -> int:
     try:
         return run(os.environ, sys.stdout)
     except InputError as error:
-        sys.stdout.write(f"::error title=tunelint::{escape_data(str(error))}\n")
+        sys.stdout.write(f"::error title=tunelint::{workflow_data(str(error))}\n")
         return 2
 
 

@@ -9,6 +9,7 @@ document), stay in one process, where start-up would dominate.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import signal
@@ -18,11 +19,20 @@ from functools import reduce
 from typing import Any, BinaryIO, Protocol, TypeVar
 
 from tunelint.config import Config
-from tunelint.engine import CheckedPart, FileChecker, check_file
+from tunelint.engine import CheckedPart, FileChecker, check_file, line_cap
 from tunelint.format_detection import FormatDetector
 from tunelint.profile import load_profile
 from tunelint.progress import NO_PROGRESS, Progress
-from tunelint.reader import FileNotText, looks_like_document_start, read_records, sniff_binary
+from tunelint.reader import (
+    FileNotText,
+    Line,
+    LongLine,
+    looks_like_document_start,
+    read_lines,
+    read_records,
+    skip_line,
+    sniff_binary,
+)
 from tunelint.results import FileResult
 
 
@@ -67,12 +77,11 @@ def _worker_signals() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _part_lines(handle: BinaryIO, start: int, end: int) -> Iterator[bytes]:
+def _part_lines(handle: BinaryIO, start: int, end: int, cap: int) -> Iterator[Line]:
     handle.seek(start)
     position = start
-    while position < end:
-        line = handle.readline()
-        if not line:
+    for line in read_lines(handle, cap):
+        if position >= end:
             return
         position += len(line)
         yield line
@@ -86,7 +95,8 @@ def _check_part(part: tuple[int, int, int]) -> tuple[CheckedPart, Any]:
     observer = job.make_observer() if job.make_observer else None
     checker = FileChecker(job.path, job.config, observer, job.format, job.shared)
     with open(job.path, "rb") as handle:
-        for record in read_records(_part_lines(handle, start, end), first_line):
+        lines = _part_lines(handle, start, end, line_cap(job.config))
+        for record in read_records(lines, first_line):
             checker.add(record)
     return checker.part(), observer.state if observer else None
 
@@ -94,14 +104,17 @@ def _check_part(part: tuple[int, int, int]) -> tuple[CheckedPart, Any]:
 def _decided_format(path: str, config: Config) -> tuple[bool, str | None]:
     """(whether the file can be split, the format its first lines show)."""
     detector = FormatDetector(load_profile(config.settings["profile"]), config.settings["format"])
+    cap = line_cap(config)
     with open(path, "rb") as handle:
-        first = handle.readline()
-        if sniff_binary(first) is not None or looks_like_document_start(first):
+        first = next(read_lines(handle, cap), b"")
+        if isinstance(first, LongLine) or sniff_binary(first) is not None:
+            return False, None
+        if looks_like_document_start(first):
             return False, None
         handle.seek(0)
-        probe = [handle.readline() for _ in range(FORMAT_PROBE_LINES)]
+        probe = list(itertools.islice(read_lines(handle, cap), FORMAT_PROBE_LINES))
     try:
-        for record in read_records(line for line in probe if line):
+        for record in read_records(probe):
             if record.parsed:
                 detector.observe(record.value)
             if detector.decided:
@@ -117,7 +130,7 @@ def _parts(path: str, size: int, count: int) -> list[tuple[int, int, int]]:
     with open(path, "rb") as handle:
         for index in range(1, count):
             handle.seek(max(size * index // count - 1, cuts[-1]))
-            handle.readline()
+            skip_line(handle)
             if cuts[-1] < handle.tell() < size:
                 cuts.append(handle.tell())
         cuts.append(size)

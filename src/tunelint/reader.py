@@ -1,21 +1,31 @@
 """Stream a JSONL file one line at a time: decode, parse, and report what keeps a line from
-being an example (bad encoding, bad JSON, blank lines, a whole-file JSON document).
+being an example (bad encoding, bad JSON, blank lines, over-long lines, a whole-file JSON
+document).
 
-The reader never loads a whole file, with one bounded exception: when the first line does not
-parse and looks like the start of a pretty-printed JSON document, up to
-``DOCUMENT_BUFFER_LIMIT`` bytes are held to tell a JSON document from broken JSONL.
+Memory is bounded whatever the input: ``read_lines`` splits a file in pieces of at most
+``READ_PIECE`` bytes and never holds a line longer than its cap (``DEFAULT_LINE_CAP``), which
+becomes a ``LongLine`` (its first bytes and its length) and one ``line_too_long`` finding.
+Binary data is recognised from the first ``SNIFF_BYTES`` bytes. When the first line looks
+like the start of a pretty-printed JSON document, up to ``DOCUMENT_BUFFER_LIMIT`` bytes are
+held to tell a JSON document from broken JSONL.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 BOM = b"\xef\xbb\xbf"
 DOCUMENT_BUFFER_LIMIT = 64 * 1024 * 1024
+DEFAULT_LINE_CAP = 64 * 1024 * 1024
+"""Longest line read, in bytes without its newline (the config's ``line_cap_bytes``)."""
+READ_PIECE = 1024 * 1024
+SNIFF_BYTES = 4096
+"""How much of the first line tells binary data, UTF-16 or an archive from text."""
 
 _NOT_PARSED = object()
 _BINARY_SIGNATURES = {
@@ -52,6 +62,76 @@ class Record:
     @property
     def parsed(self) -> bool:
         return self.value is not _NOT_PARSED
+
+
+@dataclass(frozen=True)
+class LongLine:
+    """A line longer than the reader's cap, skipped unread: its first bytes, its length in
+    bytes without the newline, whether one ended it, and the cap it passed."""
+
+    head: bytes
+    length: int
+    newline: bool
+    cap: int
+
+    def __len__(self) -> int:
+        """The bytes it took in the file, like ``len`` of a line read whole."""
+        return self.length + self.newline
+
+
+Line = bytes | LongLine
+"""What ``read_lines`` yields and ``read_records`` takes."""
+
+
+def read_lines(stream: BinaryIO, cap: int = DEFAULT_LINE_CAP) -> Iterator[Line]:
+    """The lines of a binary stream, newline kept, read in pieces of at most ``READ_PIECE``
+    bytes. A line of more than ``cap`` bytes (newline not counted) is never held whole: it
+    comes as a ``LongLine`` once the stream has been read past it."""
+    while True:
+        line = stream.readline(min(cap + 1, READ_PIECE))
+        if not line:
+            return
+        if line.endswith(b"\n"):
+            yield line
+            continue
+        pieces, size, ended = [line], len(line), False
+        while size <= cap and not ended:  # cap bytes and a newline may still come
+            piece = stream.readline(min(cap + 1 - size, READ_PIECE))
+            if not piece:
+                break
+            pieces.append(piece)
+            size += len(piece)
+            ended = piece.endswith(b"\n")
+        if size - ended <= cap:
+            yield b"".join(pieces)
+            continue
+        head = pieces[0][:SNIFF_BYTES]
+        del pieces
+        if not ended:
+            skipped, ended = skip_line(stream)
+            size += skipped
+        yield LongLine(head, size - ended, ended, cap)
+
+
+def skip_line(stream: BinaryIO) -> tuple[int, bool]:
+    """Read past the rest of a line, in pieces: (bytes read with the newline, whether one
+    ended it). A seekable stream is read in blocks and set back to just after the newline
+    (ten times faster than ``readline`` on a long line)."""
+    read = stream.read if stream.seekable() else stream.readline
+    skipped = 0
+    while piece := read(READ_PIECE):
+        end = piece.find(b"\n")
+        if end < 0:
+            skipped += len(piece)
+            continue
+        if end + 1 < len(piece):  # only a block read goes past the newline
+            stream.seek(end + 1 - len(piece), os.SEEK_CUR)
+        return skipped + end + 1, True
+    return skipped, False
+
+
+def _head(raw: Line) -> bytes:
+    return raw.head if isinstance(raw, LongLine) else raw
 
 
 class FileNotText(Exception):
@@ -115,8 +195,9 @@ def sniff_binary(head: bytes) -> ReaderFinding | None:
     return None
 
 
-def _document_finding(buffered: list[bytes]) -> ReaderFinding | None:
-    """If the buffered lines form one JSON document, the finding that says so."""
+def _document_finding(buffered: list[Line]) -> ReaderFinding | None:
+    """If the buffered lines (the whole file, so no ``LongLine``) form one JSON document,
+    the finding that says so."""
     try:
         document = json.loads(b"".join(buffered).lstrip(BOM))
     except (ValueError, RecursionError):
@@ -130,6 +211,21 @@ def _document_finding(buffered: list[bytes]) -> ReaderFinding | None:
         f"file is {what} spread over {len(buffered)} lines; JSONL wants one JSON object per line"
         " (`tunelint fix` can rewrite it)",
     )
+
+
+def _long_line_record(line: LongLine, number: int) -> Record:
+    message = (
+        f"line is {line.length:,} bytes, over the {line.cap:,}-byte cap (line_cap_bytes);"
+        " it was skipped unread"
+    )
+    return Record(number, None, findings=(ReaderFinding("line_too_long", message),))
+
+
+def _record(raw: Line, number: int) -> Record:
+    """Turn one raw line (newline kept or not) into a record."""
+    if isinstance(raw, LongLine):
+        return _long_line_record(raw, number)
+    return _decode(_strip_newline(raw), number)
 
 
 def _decode(raw: bytes, number: int) -> Record:
@@ -161,8 +257,9 @@ def looks_like_document_start(raw: bytes) -> bool:
     return stripped in (b"{", b"[") or (stripped.startswith(b"[") and not stripped.endswith(b"]"))
 
 
-def read_records(lines: Iterable[bytes], first_line: int = 1) -> Iterator[Record]:
-    """Yield a record for every line of ``lines`` (raw bytes, newline kept or not).
+def read_records(lines: Iterable[Line], first_line: int = 1) -> Iterator[Record]:
+    """Yield a record for every line of ``lines`` (raw bytes, newline kept or not, or the
+    ``LongLine``s of ``read_lines``).
 
     Raises ``FileNotText`` before yielding anything when the input as a whole is not JSONL.
     """
@@ -171,28 +268,30 @@ def read_records(lines: Iterable[bytes], first_line: int = 1) -> Iterator[Record
     for raw in iterator:
         number += 1
         if number == 1:
-            finding = sniff_binary(raw)
+            finding = sniff_binary(_head(raw)[:SNIFF_BYTES])
             if finding is not None:  # count the lines it skips: nothing goes unreported
                 raise FileNotText(finding, lines=1 + sum(1 for _ in iterator))
-            if looks_like_document_start(raw):
+            if isinstance(raw, bytes) and looks_like_document_start(raw):
                 yield from _read_possible_document(raw, iterator)
                 return
-        yield _decode(_strip_newline(raw), number)
+        yield _record(raw, number)
 
 
-def buffer_document(first: bytes, rest: Iterator[bytes]) -> tuple[list[bytes], bool]:
+def buffer_document(first: bytes, rest: Iterator[Line]) -> tuple[list[Line], bool]:
     """The lines of a file that starts like a JSON document, up to ``DOCUMENT_BUFFER_LIMIT``
-    bytes, and whether that is the whole file (only then can it be parsed as one document)."""
-    buffered, size = [first], len(first)
+    bytes, and whether that is the whole file (only then can it be parsed as one document;
+    a ``LongLine`` among them means it cannot)."""
+    buffered: list[Line] = [first]
+    size = len(first)
     for raw in rest:
         buffered.append(raw)
         size += len(raw)
-        if size > DOCUMENT_BUFFER_LIMIT:
+        if size > DOCUMENT_BUFFER_LIMIT or isinstance(raw, LongLine):
             return buffered, False
     return buffered, True
 
 
-def _read_possible_document(first: bytes, rest: Iterator[bytes]) -> Iterator[Record]:
+def _read_possible_document(first: bytes, rest: Iterator[Line]) -> Iterator[Record]:
     """Buffer a file that starts like a JSON document; report it once if it is one."""
     buffered, whole = buffer_document(first, rest)
     if whole:
@@ -200,8 +299,8 @@ def _read_possible_document(first: bytes, rest: Iterator[bytes]) -> Iterator[Rec
         if finding is not None:
             raise FileNotText(finding, lines=len(buffered))
     for number, raw in enumerate(buffered, start=1):
-        yield _decode(_strip_newline(raw), number)
+        yield _record(raw, number)
     number = len(buffered)
     for raw in rest:
         number += 1
-        yield _decode(_strip_newline(raw), number)
+        yield _record(raw, number)

@@ -3,14 +3,15 @@
 import io
 
 from tunelint.diagnostics import Diagnostic, Level
+from tunelint.escape import workflow_data, workflow_property
 from tunelint.gitdiff import ChangedLines
-from tunelint.report.github_format import Formatter, escape_data, escape_property
+from tunelint.report.github_format import Formatter
 from tunelint.results import FileResult
 
 
 def test_escaping_of_message_and_properties():
-    assert escape_data("100% done\r\nnext: a, b") == "100%25 done%0D%0Anext: a, b"
-    assert escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
+    assert workflow_data("100% done\r\nnext: a, b") == "100%25 done\\r\\nnext: a, b"
+    assert workflow_property("a:b,c%\n") == "a%3Ab%2Cc%25\\n"
 
 
 def render(diagnostics, changed=None) -> list[str]:
@@ -26,7 +27,7 @@ def test_one_command_per_finding_with_position_and_title():
     d = Diagnostic("dir,1/a:b.jsonl", 3, 7, "missing_content", Level.ERROR, "empty\n%", "x", 9)
     assert render([d])[0] == (
         "::error file=dir%2C1/a%3Ab.jsonl,line=3,endLine=3,col=7,endColumn=9,"
-        "title=missing_content::empty%0A%25 [x]"
+        "title=missing_content::empty\\n%25 [x]"
     )
 
 

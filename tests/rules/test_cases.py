@@ -120,10 +120,16 @@ def as_expected(diagnostic: Diagnostic) -> str:
     return f"{diagnostic.line}:{diagnostic.column} {diagnostic.path or '-'} {diagnostic.message}"
 
 
+TEST_DATA = Path(__file__).parent.parent / "data"
+DATA_PATH_KEYS = ("tokenizer", "chat_template")
+"""Config keys whose value in a case file is a path under tests/data."""
+
+
 def findings_of(rule_id: str, directory: Path, config: dict[str, Any], **run: Any) -> list[str]:
     """Write ``config`` as ``directory``'s .tunelint.yaml, run the check there, and give
     ``rule_id``'s findings in the ``expect`` syntax."""
-    (directory / CONFIG_FILE).write_text(yaml.safe_dump(config), "utf-8")
+    paths = {key: str(TEST_DATA / config[key]) for key in DATA_PATH_KEYS if key in config}
+    (directory / CONFIG_FILE).write_text(yaml.safe_dump({**config, **paths}), "utf-8")
     return [as_expected(d) for d in run_check(**run) if d.rule == rule_id]
 
 

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from tunelint import __version__
+from tunelint.cli import common
 from tunelint.cli.common import (
     EXIT_FINDINGS,
     EXIT_INTERRUPTED,
@@ -66,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(argv, out, err)
     except UsageError as error:
-        err.write(f"tunelint: {error}\n")
+        common.say(err, str(error))
         return EXIT_USAGE
     except KeyboardInterrupt:
         err.write("tunelint: interrupted\n")

@@ -159,14 +159,14 @@ def _check(args, config, options: RunOptions, out: TextIO, err: TextIO) -> int:
         formatter.add(result)
         report_to.flush()
         for message in result.internal_errors:
-            err.write(f"tunelint: {message}\n")
+            common.say(err, message)
 
     try:
         outcome = run(config, options, show)
     except RunError as error:
         raise UsageError(str(error)) from None
     for message in outcome.path_errors:
-        err.write(f"tunelint: {message}\n")
+        common.say(err, message)
     if outcome.unused_suppressions is not None:
         formatter.add(outcome.unused_suppressions)
     if outcome.stats and formatter.shows_stats:
@@ -195,7 +195,7 @@ def _after_findings(args, config, outcome: RunResult, out: TextIO, err: TextIO) 
         entries = "entry no longer matches" if stale == 1 else "entries no longer match"
         err.write(f"tunelint: {stale} baseline {entries}; run --write-baseline to prune\n")
     if args.write_baseline is not None:
-        err.write(f"tunelint: {_write_baseline(args, config, outcome.results, out)}\n")
+        common.say(err, _write_baseline(args, config, outcome.results, out))
 
 
 def _write_baseline(args: argparse.Namespace, config, results: list, out: TextIO) -> str:

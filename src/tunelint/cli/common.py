@@ -31,6 +31,14 @@ class UsageError(Exception):
     """A problem with the command line or config: printed as one line, exit 2."""
 
 
+def say(err: TextIO, message: str) -> None:
+    """One line on stderr, ``tunelint: `` first; what came from data or file names in it is
+    shown escaped, never as terminal or CI-log syntax."""
+    from tunelint.escape import terminal
+
+    err.write(f"tunelint: {terminal(message)}\n")
+
+
 def use_color(stream: TextIO, choice: str = "auto") -> bool:
     """``--color``: always, never, or auto (FORCE_COLOR, then NO_COLOR, then a terminal)."""
     if choice != "auto":

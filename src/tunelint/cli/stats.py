@@ -50,7 +50,7 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except RunError as error:
         raise UsageError(str(error)) from None
     for message in outcome.path_errors + outcome.internal_errors:
-        err.write(f"tunelint: {message}\n")
+        common.say(err, message)
     if outcome.stats:
         from tunelint.report import get_output
 

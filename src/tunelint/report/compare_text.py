@@ -1,13 +1,15 @@
 """``tunelint compare --format text``: one row per profile, then the errors by rule.
 
 Estimated token figures carry a ``~`` and a footnote saying how they were estimated; a cost
-without a recorded price reads "price not published".
+without a recorded price reads "price not published". The file and model names are shown
+through ``escape.terminal``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from tunelint.escape import terminal
 from tunelint.report.stats_text import money, number
 
 HEADER = (
@@ -39,14 +41,14 @@ def _cells(row: dict[str, Any]) -> list[str]:
         _tokens(row["tokens"], row),
         _tokens(row["charged_tokens"], row),
         cost,
-        row["model"]["name"],
+        terminal(row["model"]["name"]),
     ]
 
 
 def render(report: dict[str, Any]) -> str:
     rows = [list(HEADER), *(_cells(row) for row in report["profiles"])]
     widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
-    lines = [f"{report['file']}: {len(report['profiles'])} profiles", ""]
+    lines = [f"{terminal(report['file'])}: {len(report['profiles'])} profiles", ""]
     for row in rows:
         cells = [
             cell.rjust(width) if i in RIGHT_ALIGNED else cell.ljust(width)
@@ -63,7 +65,7 @@ def render(report: dict[str, Any]) -> str:
     if estimated:
         lines.append("")
     for row in estimated:
-        lines.append(f"~ {row['profile']}: {row['tokenizer']}")
+        lines.append(f"~ {row['profile']}: {terminal(row['tokenizer'])}")
     lines += [
         "",
         "examples: lines the profile accepts (tokens and cost count only these);"

@@ -2,7 +2,8 @@
 
 GitHub shows only about 10 error and 10 warning annotations per step, so findings on lines the
 pull request changed go first, the rest are printed as plain log lines, and a last line says
-how many were not annotated.
+how many were not annotated. No line of data starts a workflow command: messages and plain
+lines go through ``tunelint.escape`` (``workflow_data``, ``terminal``).
 """
 
 from __future__ import annotations
@@ -11,22 +12,16 @@ from typing import TextIO
 
 from tunelint import report
 from tunelint.diagnostics import Diagnostic, Level
+from tunelint.escape import workflow_data, workflow_property
 from tunelint.gitdiff import ChangedLines
-from tunelint.report.text_format import summary_line
+from tunelint.report.text_format import plain_line, summary_line
 from tunelint.results import FileResult
 
 ANNOTATIONS_PER_LEVEL = 10
 """GitHub's per-step cap on annotations of each level (errors, warnings)."""
 
 
-def escape_data(text: str) -> str:
-    """Escape a workflow command's message: ``%``, CR and LF."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    """Escape a workflow command's property value: the message escapes plus ``:`` and ``,``."""
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+"""The name github_action.py imports (its own ``::error`` lines)."""
 
 
 def workflow_command(diagnostic: Diagnostic) -> str:
@@ -36,8 +31,8 @@ def workflow_command(diagnostic: Diagnostic) -> str:
     if d.end_column is not None:
         properties.append(("endColumn", d.end_column))
     properties.append(("title", d.rule))
-    rendered = ",".join(f"{name}={escape_property(str(value))}" for name, value in properties)
-    return f"::{d.level} {rendered}::{escape_data(report.message_with_path(d))}"
+    rendered = ",".join(f"{name}={workflow_property(str(value))}" for name, value in properties)
+    return f"::{d.level} {rendered}::{workflow_data(report.message_with_path(d))}"
 
 
 class Formatter(report.Formatter):
@@ -74,9 +69,7 @@ class Formatter(report.Formatter):
             else:
                 unannotated.append(diagnostic)
         for d in unannotated:
-            self.out.write(
-                f"{d.file}:{d.line}:{d.column}: {d.level} {d.rule} {report.message_with_path(d)}\n"
-            )
+            self.out.write(plain_line(d) + "\n")
         self.out.write(summary_line(results) + "\n")
         if unannotated:
             errors = sum(1 for d in unannotated if d.level is Level.ERROR)
@@ -86,4 +79,4 @@ class Formatter(report.Formatter):
                 f"{ANNOTATIONS_PER_LEVEL} errors and {ANNOTATIONS_PER_LEVEL} warnings per step; "
                 "they are listed in the log"
             )
-            self.out.write(f"::notice title=tunelint::{escape_data(note)}\n")
+            self.out.write(f"::notice title=tunelint::{workflow_data(note)}\n")

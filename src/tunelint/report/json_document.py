@@ -7,4 +7,4 @@ from typing import Any
 
 
 def render(report: dict[str, Any]) -> str:
-    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(report, indent=2) + "\n"  # ASCII: no bidi or C1 character reaches a terminal

@@ -2,6 +2,7 @@
 
 Every rule is described in ``tool.driver.rules`` (id, summary, documentation as help), and
 each finding points at its file, line and columns. Columns count Unicode code points.
+Messages escape their brackets (``escape.sarif_text``): data is never an embedded link.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from urllib.parse import quote
 
 from tunelint import __version__, report
 from tunelint.diagnostics import Diagnostic, Level
+from tunelint.escape import sarif_text
 from tunelint.results import FileResult
 from tunelint.rules import all_rules
 
@@ -50,7 +52,7 @@ def _result(diagnostic: Diagnostic, rule_index: dict[str, int]) -> dict:
     result = {
         "ruleId": d.rule,
         "level": _LEVELS[d.level],
-        "message": {"text": d.message},
+        "message": {"text": sarif_text(d.message)},
         "locations": [
             {
                 "physicalLocation": {

@@ -1,9 +1,14 @@
-"""``tunelint stats --format markdown``: GitHub-flavoured Markdown for a job summary."""
+"""``tunelint stats --format markdown``: GitHub-flavoured Markdown for a job summary.
+
+File names are literal text (``escape.markdown``); the model, tokenizer and notes come from
+tunelint's own data and the command line.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from tunelint.escape import markdown
 from tunelint.report.stats_text import (
     COLUMNS,
     distribution_rows,
@@ -22,7 +27,7 @@ def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[st
 
 
 def _section(title: str, figures: dict[str, Any], report: dict[str, Any]) -> list[str]:
-    lines = [f"#### `{title}`" if title != "total" else "#### Total", ""]
+    lines = [f"#### {title}", ""]
     if not figures["examples"]:
         return [*lines, no_examples(figures), ""]
     lines += _table(["", *COLUMNS], distribution_rows(figures), set(range(1, len(COLUMNS) + 1)))
@@ -44,7 +49,7 @@ def render(report: dict[str, Any]) -> str:
         lines += ["", f"> **Note:** {report['model']['note']}; figures shown for reference."]
     lines.append("")
     for figures in report["files"]:
-        lines += _section(figures["file"], figures, report)
+        lines += _section(markdown(figures["file"]), figures, report)
     if len(report["files"]) > 1:
-        lines += _section("total", report["total"], report)
+        lines += _section("Total", report["total"], report)
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,9 +1,13 @@
-"""``tunelint stats --format text``: a table per file and a block-character histogram."""
+"""``tunelint stats --format text``: a table per file and a block-character histogram.
+
+File names and the model, tokenizer and note lines are shown through ``escape.terminal``.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from tunelint.escape import terminal
 from tunelint.profile import DEFAULT_PROFILE
 
 COLUMNS = ("min", "max", "mean", "median", "p5", "p10", "p90", "p95")
@@ -152,15 +156,15 @@ def _section(title: str, figures: dict[str, Any], report: dict[str, Any]) -> lis
 
 
 def render(report: dict[str, Any]) -> str:
-    lines = [model_line(report)]
+    lines = [terminal(model_line(report))]
     estimate = estimate_line(report)
     if estimate:
-        lines.append(f"note: {estimate}")
+        lines.append(f"note: {terminal(estimate)}")
     if report["model"]["note"]:
-        lines.append(f"note: {report['model']['note']}; figures shown for reference")
+        lines.append(f"note: {terminal(report['model']['note'])}; figures shown for reference")
     lines.append("")
     for figures in report["files"]:
-        lines += _section(figures["file"], figures, report)
+        lines += _section(terminal(figures["file"]), figures, report)
     if len(report["files"]) > 1:
         lines += _section(f"total ({len(report['files'])} files)", report["total"], report)
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,11 +1,16 @@
-"""``file:line:col: level rule message [path]`` lines, then a one-line summary."""
+"""``file:line:col: level rule message [path]`` lines, then a one-line summary.
+
+File names, messages and JSON paths are shown through ``tunelint.escape.terminal``: control
+and invisible characters visibly escaped, and no line that a CI runner reads as a command.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 
 from tunelint import report
-from tunelint.diagnostics import Level
+from tunelint.diagnostics import Diagnostic, Level
+from tunelint.escape import terminal
 from tunelint.results import FileResult
 
 _COLORS = {Level.ERROR: "\033[31m", Level.WARNING: "\033[33m"}
@@ -34,17 +39,27 @@ def summary_line(results: list[FileResult]) -> str:
     return text
 
 
+def plain_line(diagnostic: Diagnostic) -> str:
+    """``file:line:col: level rule message [path]``, every part from data escaped."""
+    d = diagnostic
+    message = terminal(report.message_with_path(d))
+    return f"{terminal(d.file)}:{d.line}:{d.column}: {d.level} {d.rule} {message}"
+
+
+def _colored_line(diagnostic: Diagnostic) -> str:
+    """``plain_line`` with a bold location, the level in its color and a dim JSON path."""
+    d = diagnostic
+    location = f"{_BOLD}{terminal(d.file)}:{d.line}:{d.column}:{_RESET}"
+    level = f"{_COLORS.get(d.level, '')}{d.level}{_RESET}"
+    path = f" {_DIM}[{terminal(d.path)}]{_RESET}" if d.path and d.path not in d.message else ""
+    return f"{location} {level} {d.rule} {terminal(d.message)}{path}"
+
+
 class Formatter(report.Formatter):
     def add(self, result: FileResult) -> None:
+        line = _colored_line if self.color else plain_line
         for d in result.diagnostics:
-            location = f"{d.file}:{d.line}:{d.column}:"
-            level = str(d.level)
-            path = f" [{d.path}]" if d.path and d.path not in d.message else ""
-            if self.color:
-                location = f"{_BOLD}{location}{_RESET}"
-                level = f"{_COLORS.get(d.level, '')}{level}{_RESET}"
-                path = f"{_DIM}{path}{_RESET}" if path else ""
-            self.out.write(f"{location} {level} {d.rule} {d.message}{path}\n")
+            self.out.write(line(d) + "\n")
 
     def end(self, results: list[FileResult]) -> None:
         if not self.quiet:

@@ -67,6 +67,10 @@ class Rule:
     in_line_terms: ClassVar[bool] = False
     """True for the key and role rules that a shape reader (Bedrock, Vertex, ...) applies in
     the line's own terms; the engine then leaves them out for that format."""
+    whole_file: ClassVar[bool] = False
+    """Whether the rule's findings are about the file as a whole (counts, duplicates, its
+    first bytes), not the line they are placed on: diff mode reports them for every file
+    that changed, wherever they sit."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -112,6 +116,7 @@ class FileRule(Rule):
     """A rule on the file as a whole, checked once after its last line."""
 
     applies_to = ("*",)
+    whole_file = True
 
     def check_file(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Problem]:
         raise NotImplementedError
@@ -128,6 +133,8 @@ class ExampleRule(Rule):
 
 class DatasetRule(Rule):
     """A per-file rule with mergeable state; ``finish`` yields problems with ``line`` set."""
+
+    whole_file = True
 
     def start(self, ctx: RuleContext) -> Any:
         raise NotImplementedError

@@ -56,6 +56,30 @@ class InvalidEncoding(ReaderRule):
     summary = "The file or line is not UTF-8 text."
 
 
+class LineTooLong(ReaderRule):
+    """
+    ## What it does
+    Reports a line longer than the reader's cap (`line_cap_bytes`, 64 MiB by default, far
+    above any real example). The line is skipped unread: tunelint never holds more than the
+    cap in memory, however long the line.
+
+    ## Why is this bad?
+    No fine-tuning example is that long: such a line is a dump, a base64 blob or a file
+    without newlines, and the service refuses it or the whole file.
+
+    ## Example
+    A 500 MB line of base64 image data pasted into `train.jsonl`.
+
+    ## Use instead
+    One example per line, each well under the model's context; keep large media out of
+    the file (link it, or use the provider's image upload).
+    """
+
+    id = "line_too_long"
+    level = Level.ERROR
+    summary = "A line longer than the reader's cap; it is skipped unread."
+
+
 class BlankLine(ReaderRule):
     """
     ## What it does
@@ -130,6 +154,7 @@ class NotJsonl(ReaderRule):
     id = "not_jsonl"
     level = Level.ERROR
     summary = "The file is a JSON document or array, not JSON Lines."
+    whole_file = True
     applies_to = ("*",)
 
 
