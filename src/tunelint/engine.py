@@ -19,7 +19,7 @@ from tunelint.diagnostics import Diagnostic, Level, Problem, format_path
 from tunelint.duplicate_keys import duplicate_key
 from tunelint.fingerprint import example_hash, text_hash
 from tunelint.formats import FormatDetector
-from tunelint.positions import Locator
+from tunelint.positions import Locator, string_span_columns
 from tunelint.profile import format_size, load_profile
 from tunelint.reader import FileNotText, ReaderFinding, Record, read_records
 from tunelint.rules import DatasetRule, ExampleRule, all_rules
@@ -141,6 +141,8 @@ class FileChecker:
             span = self._locator.locate(path, problem.on_key)
             if span is not None:
                 column, end = span
+                if problem.span is not None:  # characters inside the string value
+                    column, end = string_span_columns(record.text, column - 1, problem.span) or span
         self.result.diagnostics.append(
             Diagnostic(
                 self.result.path,
@@ -214,9 +216,10 @@ class FileChecker:
         for rule, ctx in example_rules:
             if not (rule.checks_any_value or isinstance(value, dict)):
                 continue
+            as_written = rule.reads_line_as_written
             try:
-                for problem in rule.check(checked, ctx):
-                    self._place(record, rule.id, problem, shaped)
+                for problem in rule.check(value if as_written else checked, ctx):
+                    self._place(record, rule.id, problem, None if as_written else shaped)
             except Exception as error:
                 self._internal_error(rule.id, record.line, error)
         if isinstance(value, dict):

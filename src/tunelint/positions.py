@@ -145,3 +145,51 @@ class Locator:
 def locate(text: str, path: JsonPath, on_key: bool = False) -> tuple[int, int] | None:
     """1-based (column, end column, inclusive) of the value at ``path`` in ``text``, or None."""
     return Locator(text).locate(path, on_key)
+
+
+
+_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})(?:\\u([dD][c-fC-F][0-9a-fA-F]{2}))?|.)", re.S)
+
+
+def _code_points(escape: re.Match[str]) -> int:
+    """How many code points one escape decodes to: two when a ``\\u`` escape is followed by
+    a low surrogate it does not pair with."""
+    high, low = escape.group(1), escape.group(2)
+    return 2 if low and not 0xD800 <= int(high, 16) <= 0xDBFF else 1
+
+
+def string_offset_column(text: str, quote: int, offset: int) -> int:
+    """0-based index in ``text`` of character ``offset`` of the decoded JSON string whose
+    opening quote is at ``quote``; ``offset`` equal to the decoded length gives the closing
+    quote.
+
+    Escapes count as what they decode to: ``\\n`` is two raw characters for one, ``\\u00e9``
+    six, a surrogate pair ``\\ud83d\\ude00`` twelve for one code point (as ``json.loads``
+    decodes it). Only escapes are visited; plain runs between them map one to one.
+    """
+    raw, decoded = quote + 1, 0
+    for escape in _ESCAPE.finditer(text, raw):
+        before = decoded + escape.start() - raw
+        if before > offset:
+            break
+        if before == offset:
+            return escape.start()
+        if _code_points(escape) == 2 and before + 1 == offset:
+            return escape.start() + 6
+        decoded, raw = before + _code_points(escape), escape.end()
+    return raw + offset - decoded
+
+
+def string_span_columns(text: str, quote: int, span: tuple[int, int]) -> tuple[int, int] | None:
+    """1-based (column, end column, inclusive) in ``text`` of the decoded characters
+    ``span = (offset, length)`` of the JSON string whose opening quote is at ``quote``;
+    None when no string starts there."""
+    if not 0 <= quote < len(text) or text[quote] != '"':
+        return None
+    offset, length = span
+    start = string_offset_column(text, quote, offset)
+    last = string_offset_column(text, quote, offset + max(length, 1) - 1)
+    escape = _ESCAPE.match(text, last)
+    if escape is None:
+        return start + 1, last + 1
+    return start + 1, last + (6 if _code_points(escape) == 2 else escape.end() - last)
