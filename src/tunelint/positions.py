@@ -147,7 +147,6 @@ def locate(text: str, path: JsonPath, on_key: bool = False) -> tuple[int, int] |
     return Locator(text).locate(path, on_key)
 
 
-
 _ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})(?:\\u([dD][c-fC-F][0-9a-fA-F]{2}))?|.)", re.S)
 
 

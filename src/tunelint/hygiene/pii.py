@@ -87,7 +87,9 @@ def luhn_valid(digits: str) -> bool:
 
 
 def _card_issuer_known(digits: str) -> bool:
-    return any(prefix.match(digits) and len(digits) in lengths for prefix, lengths in _ISSUER_PREFIX)
+    return any(
+        prefix.match(digits) and len(digits) in lengths for prefix, lengths in _ISSUER_PREFIX
+    )
 
 
 def _cards(text: str) -> Iterator[Match]:

@@ -58,7 +58,8 @@ PATTERNS: tuple[SecretPattern, ...] = (
     _pattern(
         "AWS secret access key",
         ("ecret", "ECRET"),
-        r"(?i:aws.{0,20}?secret[a-z_ ]{0,20}?)" + _ASSIGNED
+        r"(?i:aws.{0,20}?secret[a-z_ ]{0,20}?)"
+        + _ASSIGNED
         + r"(?P<value>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])",
         min_entropy=4.0,
     ),
@@ -115,7 +116,8 @@ PATTERNS: tuple[SecretPattern, ...] = (
         "password or secret",
         ("ass", "ecret", "wd", "oken", "ey", "ASS", "ECRET", "WD", "OKEN", "EY"),
         r"(?i:(?<![a-z])(?:password|passwd|passphrase|pwd|secret|client_secret|api_?key"
-        r"|access_?token|auth_?token|secret_?key))" + _ASSIGNED
+        r"|access_?token|auth_?token|secret_?key))"
+        + _ASSIGNED
         + r"(?P<value>[^\s\"'`,;\\<>{}()\[\]]{10,128})(?![^\s\"'`,;\\])",
         min_entropy=3.0,
     ),
@@ -149,9 +151,7 @@ def is_placeholder(value: str) -> bool:
     ``{{...}}``), one character repeated six times, or an alphabet or digit sequence of
     eight."""
     return bool(
-        _PLACEHOLDER_WORDS.search(value)
-        or _ONE_CHARACTER_RUN.search(value)
-        or _has_sequence(value)
+        _PLACEHOLDER_WORDS.search(value) or _ONE_CHARACTER_RUN.search(value) or _has_sequence(value)
     )
 
 
