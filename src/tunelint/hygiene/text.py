@@ -64,6 +64,11 @@ def training_text(value: Any) -> Iterator[str]:
 
 
 def words(text: str) -> list[str]:
-    """The normalised words of ``text``: runs of letters and digits, lower-cased (casefold),
-    so punctuation, spacing and case do not tell two texts apart."""
-    return _WORD.findall(text.casefold())
+    """The normalised words of ``text``: runs of letters and digits, each case-folded, so
+    punctuation, spacing and case do not tell two texts apart."""
+    return [word.casefold() for word in _WORD.findall(text)]
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) in ``text`` of each of its ``words``, in order."""
+    return [match.span() for match in _WORD.finditer(text)]

@@ -1,0 +1,52 @@
+"""Deterministic 64-bit hashes of words and of word windows, shared by the similarity checks.
+
+No ``hash()``: its seed differs between processes, and a file checked in parallel parts must
+hash as in one pass. Requires numpy (the ``hygiene`` extra).
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+try:
+    import numpy as np
+except ImportError:  # pragma: no cover - exercised where the extra is not installed
+    np = None  # type: ignore[assignment]
+
+NUMPY_MISSING = "needs numpy: pip install 'tunelint[hygiene]'"
+MULTIPLIER = 0x9E3779B97F4A7C15
+_WORD_CACHE_LIMIT = 200_000
+_word_cache: dict[str, int] = {}
+
+
+def numpy_available() -> bool:
+    return np is not None
+
+
+def _word_hash(word: str) -> int:
+    found = _word_cache.get(word)
+    if found is None:
+        if len(_word_cache) >= _WORD_CACHE_LIMIT:
+            _word_cache.clear()
+        encoded = word.encode("utf-8", "surrogatepass")
+        found = (zlib.crc32(encoded) << 32) | zlib.crc32(encoded, 0x5BD1E995)
+        _word_cache[word] = found
+    return found
+
+
+def word_hashes(words: list[str]) -> Any:
+    """One uint64 per word (two CRC-32s side by side; recent words are cached)."""
+    return np.fromiter((_word_hash(word) for word in words), np.uint64, len(words))
+
+
+def window_hashes(hashes: Any, width: int) -> Any:
+    """The hash of every run of ``width`` consecutive words (a polynomial in the word
+    hashes, wrapping at 2**64); empty when there are fewer words."""
+    count = hashes.size - width + 1
+    if count <= 0 or width <= 0:
+        return np.empty(0, np.uint64)
+    combined = hashes[:count].copy()
+    for offset in range(1, width):
+        combined = combined * np.uint64(MULTIPLIER) + hashes[offset : offset + count]
+    return combined

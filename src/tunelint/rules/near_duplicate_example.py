@@ -1,0 +1,70 @@
+from collections.abc import Iterator
+from typing import Any
+
+from tunelint.diagnostics import Level, Problem
+from tunelint.fingerprint import example_digest
+from tunelint.hygiene import hashing, minhash
+from tunelint.rules.base import DatasetRule, Option, RuleContext
+
+
+class NearDuplicateExample(DatasetRule):
+    """
+    ## What it does
+    Reports an example whose text is almost the same as an earlier one's in the same file, at
+    the later line, naming the earlier line and the estimated similarity: "near-duplicate of
+    line 12 (~0.91)". The text is the example's own strings (system prompts, tool
+    definitions and role names left out, as templated datasets repeat them in every line),
+    lower-cased and cut into words; two examples are compared by the Jaccard similarity of
+    their sets of `shingle_words`-word shingles, estimated by MinHash (128 hash functions)
+    and found by LSH banding, so the cost stays linear in the file. Exact duplicates are left
+    to `duplicate_example`.
+
+    Memory: 528 bytes per example with text (its 128-value signature, line and digest).
+    Needs numpy (`pip install 'tunelint[hygiene]'`); without it, one finding says so.
+
+    ## Why is this bad?
+    Near-copies (the same answer with a typo fixed, a name changed, a template filled twice)
+    weigh more in training than the other examples, like exact duplicates, and across a
+    train/validation split they make the validation loss look better than it is.
+
+    ## Example
+    Line 40 is line 12 with one word changed.
+
+    ## Use instead
+    Keep one of each near-duplicate group; or lower `threshold` to see looser matches.
+    """
+
+    id = "near_duplicate_example"
+    level = Level.WARNING
+    summary = "An example is nearly identical to an earlier one (MinHash over word shingles)."
+    formats = ("*",)
+    options = {
+        "threshold": Option(float, 0.85, "least estimated Jaccard similarity reported (0-1)"),
+        "shingle_words": Option(int, 5, "words per shingle"),
+    }
+
+    def start(self, ctx: RuleContext) -> minhash.Sketches:
+        return minhash.Sketches()
+
+    def add(
+        self, state: minhash.Sketches, example: Any, line: int, ctx: RuleContext
+    ) -> minhash.Sketches:
+        if hashing.numpy_available():
+            found = minhash.example_signature(example, max(1, int(ctx.options["shingle_words"])))
+            if found is not None:
+                state.add(line, int.from_bytes(example_digest(example)[:8], "big"), found)
+        return state
+
+    def merge(self, first: minhash.Sketches, second: minhash.Sketches) -> minhash.Sketches:
+        merged = minhash.Sketches()
+        merged.extend(first)
+        merged.extend(second)
+        return merged
+
+    def finish(self, state: minhash.Sketches, ctx: RuleContext) -> Iterator[Problem]:
+        if not hashing.numpy_available():
+            yield Problem((), f"near_duplicate_example {hashing.NUMPY_MISSING}", line=1)
+            return
+        threshold = min(max(float(ctx.options["threshold"]), 0.01), 1.0)
+        for line, earlier, estimate in minhash.near_duplicates(state, threshold):
+            yield Problem((), f"near-duplicate of line {earlier} (~{estimate:.2f})", line=line)
