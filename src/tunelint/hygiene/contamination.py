@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from tunelint.diagnostics import JsonPath
-from tunelint.hygiene.hashing import np, window_hashes, word_hashes
+from tunelint.hygiene.hashing import NUMPY_MISSING, np, numpy_available, window_hashes, word_hashes
 from tunelint.hygiene.text import strings, training_text, word_spans, words
 
 DEFAULT_NGRAM_WORDS = 13
@@ -192,7 +192,10 @@ def cached_index(
     ngram_words: int = DEFAULT_NGRAM_WORDS,
     min_item_words: int = DEFAULT_MIN_ITEM_WORDS,
 ) -> EvalIndex:
-    """``EvalIndex.build``, once per process for the same files (unchanged) and sizes."""
+    """``EvalIndex.build``, once per process for the same files (unchanged) and sizes.
+    Raises EvalFileError for a bad eval file, and when numpy is missing."""
+    if not numpy_available():
+        raise EvalFileError(f"--contamination {NUMPY_MISSING}")
     key = (tuple(_identity(name) for name in paths), ngram_words, min_item_words)
     if key not in _cache:
         _cache.clear()  # one run checks against one eval set: keep one index

@@ -17,6 +17,7 @@ except ImportError:  # pragma: no cover - exercised where the extra is not insta
 NUMPY_MISSING = "needs numpy: pip install 'tunelint[hygiene]'"
 MULTIPLIER = 0x9E3779B97F4A7C15
 _WORD_CACHE_LIMIT = 200_000
+_MASK64 = (1 << 64) - 1
 _word_cache: dict[str, int] = {}
 
 
@@ -25,19 +26,29 @@ def numpy_available() -> bool:
 
 
 def _word_hash(word: str) -> int:
-    found = _word_cache.get(word)
-    if found is None:
-        if len(_word_cache) >= _WORD_CACHE_LIMIT:
-            _word_cache.clear()
-        encoded = word.encode("utf-8", "surrogatepass")
-        found = (zlib.crc32(encoded) << 32) | zlib.crc32(encoded, 0x5BD1E995)
-        _word_cache[word] = found
-    return found
+    encoded = word.encode("utf-8", "surrogatepass")
+    return (zlib.crc32(encoded) << 32) | zlib.crc32(encoded, 0x5BD1E995)
 
 
 def word_hashes(words: list[str]) -> Any:
-    """One uint64 per word (two CRC-32s side by side; recent words are cached)."""
-    return np.fromiter((_word_hash(word) for word in words), np.uint64, len(words))
+    """One uint64 per word (two CRC-32s side by side). Known words come from a bounded cache
+    through C-level lookups; only new words are hashed in Python."""
+    cache = _word_cache
+    new = set(words).difference(cache)
+    if new:
+        if len(cache) + len(new) > _WORD_CACHE_LIMIT:
+            cache.clear()
+            new = set(words)
+        cache.update((word, _word_hash(word)) for word in new)
+    return np.fromiter(map(cache.__getitem__, words), np.uint64, len(words))
+
+
+def polynomial_hash(hashes: list[int]) -> int:
+    """``window_hashes`` of one short run of word hashes, in plain Python."""
+    combined = 0
+    for value in hashes:
+        combined = (combined * MULTIPLIER + value) & _MASK64
+    return combined
 
 
 def window_hashes(hashes: Any, width: int) -> Any:

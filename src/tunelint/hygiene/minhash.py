@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from tunelint.hygiene.hashing import MULTIPLIER, np, window_hashes, word_hashes
+from tunelint.hygiene.hashing import MULTIPLIER, np, polynomial_hash, window_hashes, word_hashes
 from tunelint.hygiene.text import training_text, words
 
 PERMUTATIONS = 128
@@ -43,13 +43,25 @@ def _permutations() -> tuple[Any, Any]:
 
 def shingle_hashes(texts: Iterable[str], shingle_words: int) -> Any:
     """64-bit hashes of the distinct ``shingle_words``-word shingles of ``texts`` (each text
-    shingled on its own; a text shorter than a shingle is one shingle)."""
-    parts = []
+    shingled on its own; a text shorter than a shingle is one shingle). The texts' words are
+    hashed as one array and shingled in one pass; shingles across two texts are dropped."""
+    long_texts: list[list[str]] = []
+    short: list[int] = []
     for text in texts:
-        hashes = word_hashes(words(text))
-        if hashes.size:
-            parts.append(window_hashes(hashes, min(shingle_words, hashes.size)))
-    return np.unique(np.concatenate(parts)) if parts else np.empty(0, np.uint64)
+        found = words(text)
+        if len(found) >= shingle_words:
+            long_texts.append(found)
+        elif found:
+            short.append(polynomial_hash(word_hashes(found).tolist()))
+    parts = [np.array(short, np.uint64)]
+    if long_texts:
+        sizes = np.fromiter(map(len, long_texts), np.int64, len(long_texts))
+        hashes = word_hashes([word for found in long_texts for word in found])
+        windows = window_hashes(hashes, shingle_words)
+        text_end = np.repeat(np.cumsum(sizes), sizes)[: windows.size]
+        within_one_text = np.arange(windows.size) + shingle_words <= text_end
+        parts.append(windows[within_one_text])
+    return np.unique(np.concatenate(parts))
 
 
 def signature(shingles: Any) -> Any:

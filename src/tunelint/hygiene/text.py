@@ -38,6 +38,33 @@ def strings(value: Any) -> Iterator[tuple[JsonPath, str]]:
             stack.extend(((*path, index), item) for index, item in reversed(list(enumerate(node))))
 
 
+_last_joined: list[Any] = [None, ""]  # [example, its joined strings]: one entry, see below
+
+
+def joined_strings(example: Any) -> str:
+    """Every string value of ``example`` joined by NUL characters, for prefilters that decide
+    in one pass whether a closer look is needed. The last example's result is kept (and the
+    example with it, so its identity stays unique): the rules that scan content share it.
+    """
+    if _last_joined[0] is not example:
+        collected: list[str] = []
+        _collect(example, collected)
+        _last_joined[:] = [example, "\x00".join(collected)]
+    return _last_joined[1]
+
+
+def _collect(node: Any, out: list[str]) -> None:
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            out.append(node)
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
 def _is_system_message(node: dict) -> bool:
     speaker = node.get("role", node.get("from"))
     return isinstance(speaker, str) and speaker in _SYSTEM_ROLES
@@ -66,6 +93,9 @@ def training_text(value: Any) -> Iterator[str]:
 def words(text: str) -> list[str]:
     """The normalised words of ``text``: runs of letters and digits, each case-folded, so
     punctuation, spacing and case do not tell two texts apart."""
+    folded = text.casefold()
+    if len(folded) == len(text):  # the usual case: fold once, words keep their offsets
+        return _WORD.findall(folded)
     return [word.casefold() for word in _WORD.findall(text)]
 
 

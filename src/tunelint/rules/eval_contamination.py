@@ -2,7 +2,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tunelint.diagnostics import Level, Problem
-from tunelint.hygiene import contamination, hashing
+from tunelint.hygiene import contamination
 from tunelint.rules.base import ExampleRule, Option, RuleContext
 
 SETTING = "contamination"
@@ -19,6 +19,8 @@ class EvalContamination(ExampleRule):
     than that but of at least `min_item_words` words count whole. Passages shared by more than
     10 eval items (the benchmark's instructions) are ignored. The eval files are indexed once
     per run (16 bytes per distinct n-gram); needs numpy (`pip install 'tunelint[hygiene]'`).
+    The command line loads the index before checking (`cached_index`), so a bad eval file is
+    a usage error naming its file and line.
 
     ## Why is this bad?
     A model trained on benchmark items scores well on that benchmark without being better:
@@ -47,9 +49,6 @@ class EvalContamination(ExampleRule):
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
         paths = ctx.settings.get(SETTING)
         if not paths:
-            return
-        if not hashing.numpy_available():
-            yield Problem((), f"eval_contamination {hashing.NUMPY_MISSING}")
             return
         index = contamination.cached_index(
             list(paths), int(ctx.options["ngram_words"]), int(ctx.options["min_item_words"])

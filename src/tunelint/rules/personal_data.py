@@ -2,7 +2,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tunelint.diagnostics import Level, Problem
-from tunelint.hygiene.pii import KINDS, find_personal_data
+from tunelint.hygiene.pii import KINDS, find_personal_data, might_contain_personal_data
 from tunelint.rules._scan import scan_strings
 from tunelint.rules.base import ExampleRule, Option, RuleContext
 
@@ -52,6 +52,7 @@ class PersonalData(ExampleRule):
             return
         yield from scan_strings(
             example,
+            lambda text: might_contain_personal_data(text, kinds),
             lambda text: find_personal_data(text, kinds),
             "in training data: remove or pseudonymise it",
         )

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tunelint.diagnostics import Level, Problem
-from tunelint.hygiene.secrets import find_secrets
+from tunelint.hygiene.secrets import find_secrets, might_contain_secret
 from tunelint.rules._scan import scan_strings
 from tunelint.rules.base import ExampleRule, RuleContext
 
@@ -48,5 +48,8 @@ class SecretInContent(ExampleRule):
 
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
         yield from scan_strings(
-            example, find_secrets, "in training data: revoke it and remove it from the file"
+            example,
+            might_contain_secret,
+            find_secrets,
+            "in training data: revoke it and remove it from the file",
         )
