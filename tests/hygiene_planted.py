@@ -110,7 +110,7 @@ SECRETS = [
 ]
 
 PERSONAL_DATA = [
-    Planted("email address", "jane.doe@acme-corp.io", "jane"),
+    Planted("email address", "m.keller@northwind-mail.de", "m.ke"),
     Planted("email address", "j.smith+news@mail.co.uk", "j.sm"),
     Planted("phone number", "+44 20 3946 0958", "+44"),
     Planted("phone number", "+49 30 901820", "+49"),
