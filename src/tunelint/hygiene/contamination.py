@@ -141,12 +141,14 @@ class EvalIndex:
     def __len__(self) -> int:
         return len(self.items)
 
-    def _entries(self, windows: Any) -> Any:
-        """For each window hash: the index of its first entry in the (non-empty) index, or
-        -1 when absent."""
-        at = np.searchsorted(self.hashes, windows)
-        at[at >= self.hashes.size] = 0
-        return np.where(self.hashes[at] == windows, at, -1)
+    def _owners(self, windows: Any) -> tuple[Any, list[int]]:
+        """(indexes of the windows that are in the index, the item of every entry they hit, in
+        window order)."""
+        low = np.searchsorted(self.hashes, windows, "left")
+        high = np.searchsorted(self.hashes, windows, "right")
+        found = np.flatnonzero(high > low)
+        items = [int(item) for i in found for item in self.owners[low[i] : high[i]]]
+        return found, items
 
     def find(self, example: Any) -> Contamination | None:
         """The first passage of ``example`` (in string order) found in an eval item, or None."""
@@ -157,17 +159,14 @@ class EvalIndex:
         for path, text in strings(example):
             hashes = word_hashes(words(text))
             for width in self.widths:
-                hits = self._entries(window_hashes(hashes, width))
-                found = np.flatnonzero(hits >= 0)
+                found, items = self._owners(window_hashes(hashes, width))
                 if not found.size:
                     continue
-                matched.update(int(self.owners[hits[i]]) for i in found)
+                matched.update(items)
                 if first is None:
                     spans = word_spans(text)
-                    start = spans[found[0]][0]
-                    end = spans[found[0] + width - 1][1]
-                    item = int(self.owners[hits[found[0]]])
-                    first = Contamination(path, start, end - start, *self.items[item], 0)
+                    start, end = spans[found[0]][0], spans[found[0] + width - 1][1]
+                    first = Contamination(path, start, end - start, *self.items[items[0]], 0)
         if first is None:
             return None
         return Contamination(
