@@ -4,7 +4,7 @@ issuer prefix, the IBAN's mod-97 check digits and country length) to keep prose,
 numbers in examples from matching.
 
 Documentation values are not findings: RFC 2606 / 6761 domains (``example.com``, ``*.test``,
-``*.invalid``, ``localhost``, ...), North-American 555-01XX numbers (reserved for fiction),
+``*.invalid``, ``localhost``, ...), numbers reserved for fiction (``_FICTIONAL``),
 the card numbers payment providers publish for testing, the IBANs banks print as samples.
 """
 
@@ -40,14 +40,16 @@ def _emails(text: str) -> Iterator[Match]:
         yield Match("email address", hit.start(), hit.end() - hit.start(), hit.group())
 
 
-_PHONE = re.compile(r"(?<![\w+])\+[1-9](?:[ .-]?\(?[0-9]{1,4}\)?){2,6}(?![\w+])")
-_FICTIONAL_NANP = re.compile(r"^1\d{3}55501\d\d$")
+_PHONE = re.compile(r"(?<![\w+])\+[1-9](?:[ -]?\(?[0-9]{1,4}\)?){2,6}(?![\w+]|[.,][0-9])")
+_FICTIONAL = re.compile(r"^(?:1[0-9]{3}55501[0-9]{2}|447700900[0-9]{3}|442079460[0-9]{3})$")
+"""Numbers reserved for fiction: North-American 555-01XX, Ofcom's drama ranges (UK mobile
+07700 900XXX, London 020 7946 0XXX)."""
 
 
 def _phones(text: str) -> Iterator[Match]:
     for hit in _PHONE.finditer(text):
         digits = re.sub(r"\D", "", hit.group())
-        if 8 <= len(digits) <= 15 and not _FICTIONAL_NANP.match(digits):
+        if 8 <= len(digits) <= 15 and not _FICTIONAL.match(digits):
             yield Match("phone number", hit.start(), hit.end() - hit.start(), hit.group())
 
 

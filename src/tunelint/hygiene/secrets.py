@@ -42,7 +42,9 @@ def _pattern(kind: str, markers: tuple[str, ...], regex: str, min_entropy: float
 _B64_BODY = r"(?:[A-Za-z0-9+/=\s]|\\[nr])"
 _NOT_TOKEN = r"(?![A-Za-z0-9_-])"
 _TOKEN_START = r"(?<![A-Za-z0-9_-])"
-_ASSIGNED = r"""\\?["']?\s*(?:=|:|=>)\s*\\?["']?"""
+_ASSIGNED = r"""(?:\\?["']?\s*=>?\s*|\\?["']\s*:\s*|\s*:\s+)\\?["']?"""
+"""``=``, ``=>``, or a colon after a quoted key or before a space (``"key": "v"``, ``key: v``);
+not a bare colon, as in ARNs and URIs (``arn:aws:...:secret:name``)."""
 
 PATTERNS: tuple[SecretPattern, ...] = (
     _pattern(
