@@ -49,7 +49,7 @@ _FICTIONAL = re.compile(r"^(?:1[0-9]{3}55501[0-9]{2}|447700900[0-9]{3}|442079460
 def _phones(text: str) -> Iterator[Match]:
     for hit in _PHONE.finditer(text):
         digits = re.sub(r"\D", "", hit.group())
-        if 8 <= len(digits) <= 15 and not _FICTIONAL.match(digits):
+        if 8 <= len(digits) <= 15 and len(set(digits)) > 2 and not _FICTIONAL.match(digits):
             yield Match("phone number", hit.start(), hit.end() - hit.start(), hit.group())
 
 
