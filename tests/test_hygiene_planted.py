@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conftest import lint
@@ -104,3 +106,31 @@ def test_findings_per_example_are_bounded():
     text = " ".join(SECRETS[1].text for _ in range(MAX_FINDINGS_PER_EXAMPLE + 5))
     line = planted_line(build, Planted("", text, ""), True)
     assert len(_findings("secret_in_content", {}, [line])) == MAX_FINDINGS_PER_EXAMPLE
+
+
+def _object_arguments(arguments: dict) -> str:
+    call = {"id": "c1", "type": "function", "function": {"name": "login", "arguments": arguments}}
+    return json.dumps(
+        {
+            "messages": [
+                {"role": "user", "content": "Log in."},
+                {"role": "assistant", "tool_calls": [call]},
+            ]
+        }
+    )
+
+
+def test_the_value_of_a_secrets_key_is_found_in_arguments_given_as_an_object():
+    value = SECRETS[-1].shown  # random, 32 characters
+    line = _object_arguments({"user": "ops", "apiKey": value})
+    [(number, column, message)] = _findings("secret_in_content", {}, [line])
+    assert (number, column, kind_of(message)) == (1, line.index(value) + 1, "password or secret")
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [{"password": "changeme"}, {"api_key": "${API_KEY}"}, {"password": "hunter2"},
+     {"secret": "not-a-secret-at-all"}, {"note": SECRETS[-1].shown}],
+)  # fmt: skip
+def test_placeholder_or_unkeyed_values_of_object_arguments_are_silent(arguments):
+    assert _findings("secret_in_content", {}, [_object_arguments(arguments)]) == []

@@ -39,12 +39,25 @@ def _pattern(kind: str, markers: tuple[str, ...], regex: str, min_entropy: float
     return SecretPattern(kind, markers, re.compile(regex), min_entropy)
 
 
+_VALUE_CHARACTER = r"[^\s\"'`,;\\<>{}()\[\]]"
+"""A character of an assigned secret: not space, quote, separator or bracket."""
 _B64_BODY = r"(?:[A-Za-z0-9+/=\s]|\\[nr])"
 _NOT_TOKEN = r"(?![A-Za-z0-9_-])"
 _TOKEN_START = r"(?<![A-Za-z0-9_-])"
 _ASSIGNED = r"""(?:\\?["']?\s*=>?\s*|\\?["']\s*:\s*|\s*:\s+)\\?["']?"""
 """``=``, ``=>``, or a colon after a quoted key or before a space (``"key": "v"``, ``key: v``);
 not a bare colon, as in ARNs and URIs (``arn:aws:...:secret:name``)."""
+
+_GENERIC = _pattern(
+    "password or secret",
+    ("ass", "ecret", "wd", "oken", "ey", "ASS", "ECRET", "WD", "OKEN", "EY"),
+    r"(?i:(?<![a-z])(?:password|passwd|passphrase|pwd|secret|client_secret|api_?key"
+    r"|access_?token|auth_?token|secret_?key))"
+    + _ASSIGNED
+    + rf"(?P<value>{_VALUE_CHARACTER}{{10,128}})(?![^\s\"'`,;\\])",
+    min_entropy=3.0,
+)
+"""A secret assigned to a name that says so: ``password=...``, ``"api_key": "..."``."""
 
 PATTERNS: tuple[SecretPattern, ...] = (
     _pattern(
@@ -115,20 +128,12 @@ PATTERNS: tuple[SecretPattern, ...] = (
         rf"{_TOKEN_START}(?P<value>eyJ[A-Za-z0-9_-]{{8,}}\.eyJ[A-Za-z0-9_-]{{8,}}"
         rf"\.[A-Za-z0-9_-]{{16,}}){_NOT_TOKEN}",
     ),
-    _pattern(
-        "password or secret",
-        ("ass", "ecret", "wd", "oken", "ey", "ASS", "ECRET", "WD", "OKEN", "EY"),
-        r"(?i:(?<![a-z])(?:password|passwd|passphrase|pwd|secret|client_secret|api_?key"
-        r"|access_?token|auth_?token|secret_?key))"
-        + _ASSIGNED
-        + r"(?P<value>[^\s\"'`,;\\<>{}()\[\]]{10,128})(?![^\s\"'`,;\\])",
-        min_entropy=3.0,
-    ),
+    _GENERIC,
 )
 
 KINDS = tuple(dict.fromkeys(pattern.kind for pattern in PATTERNS))
 
-_ASSIGNED_VALUE = r"\s*\\?[\"']?(?!//)[^\s\"'`,;\\<>{}()\[\]]{10}"
+_ASSIGNED_VALUE = rf"\s*\\?[\"']?(?!//){_VALUE_CHARACTER}{{10}}"
 _PREFILTERS = tuple(
     re.compile(branch)
     for branch in (
@@ -148,9 +153,30 @@ regexes, each starting with one literal character, which the regex engine finds 
 speed; an alternation, or a character class first, is tried at every position instead."""
 
 
-def might_contain_secret(text: str) -> bool:
-    """False when no pattern can match ``text`` (most text); True means: search it."""
-    return any(prefilter.search(text) for prefilter in _PREFILTERS)
+def _spellings(*names: str) -> frozenset[str]:
+    """snake_case names as code writes them: lower, UPPER, Capitalised, camelCase, kebab."""
+    found = set()
+    for name in names:
+        camel = name.split("_")[0] + "".join(part.title() for part in name.split("_")[1:])
+        found |= {name, name.upper(), name.title(), camel, name.replace("_", "-")}
+    return frozenset(found)
+
+
+SECRET_KEYS = _spellings(
+    "password", "passwd", "passphrase", "pwd", "secret", "client_secret", "secret_key",
+    "api_key", "apikey", "access_token", "auth_token", "refresh_token", "private_key",
+)  # fmt: skip
+"""Object keys whose string value is a secret when it looks random (``{"password": ...}`` in
+tool-call arguments given as objects, configs quoted as JSON)."""
+_SECRET_VALUE = re.compile(rf"{_VALUE_CHARACTER}{{10,128}}")
+
+
+def might_contain_secret(text: str, keys: frozenset[str] = frozenset()) -> bool:
+    """False when no pattern can match ``text`` (most text) and no key of ``keys`` names a
+    secret; True means: search it."""
+    return not SECRET_KEYS.isdisjoint(keys) or any(
+        prefilter.search(text) for prefilter in _PREFILTERS
+    )
 
 
 _PLACEHOLDER_WORDS = re.compile(
@@ -208,9 +234,21 @@ def _plausible(pattern: SecretPattern, value: str) -> bool:
     return shannon_entropy(value) >= pattern.min_entropy
 
 
-def find_secrets(text: str) -> Iterator[Match]:
-    """Every credential in ``text``, in order of position, placeholders left out. One span is
-    reported once, by the first pattern (most specific first) that claims it."""
+def _keyed_secret(text: str) -> Match | None:
+    """``text`` as the value of a secret's key: a secret when it is random enough."""
+    value = text.strip()
+    if not _SECRET_VALUE.fullmatch(value) or is_placeholder(value):
+        return None
+    if not _plausible(_GENERIC, value):
+        return None
+    return Match(_GENERIC.kind, text.index(value), len(value), value)
+
+
+def find_secrets(text: str, key: object = None) -> Iterator[Match]:
+    """Every credential in ``text`` (the value of ``key``, where it has one), in order of
+    position, placeholders left out. One span is reported once, by the first pattern (most
+    specific first) that claims it; a value of a secret's key (``SECRET_KEYS``) is the
+    secret itself when nothing more specific is in it."""
     found: list[Match] = []
     for pattern in PATTERNS:
         if not any(marker in text for marker in pattern.markers):
@@ -224,4 +262,7 @@ def find_secrets(text: str) -> Iterator[Match]:
             if is_placeholder(value) or not _plausible(pattern, value):
                 continue
             found.append(Match(pattern.kind, start, end - start, value.strip()))
+    if not found and key in SECRET_KEYS:
+        keyed = _keyed_secret(text)
+        found = [keyed] if keyed else []
     yield from sorted(found, key=lambda match: match.start)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from tunelint.diagnostics import JsonPath
@@ -38,31 +39,37 @@ def strings(value: Any) -> Iterator[tuple[JsonPath, str]]:
             stack.extend(((*path, index), item) for index, item in reversed(list(enumerate(node))))
 
 
-_last_joined: list[Any] = [None, ""]  # [example, its joined strings]: one entry, see below
+@dataclass(frozen=True)
+class Contents:
+    """Every string value of an example joined by NUL characters, and every object key in
+    it: what prefilters read to decide, in one C-speed pass, whether a closer look is
+    needed."""
+
+    text: str
+    keys: frozenset[str]
 
 
-def joined_strings(example: Any) -> str:
-    """Every string value of ``example`` joined by NUL characters, for prefilters that decide
-    in one pass whether a closer look is needed. The last example's result is kept (and the
-    example with it, so its identity stays unique): the rules that scan content share it.
-    """
-    if _last_joined[0] is not example:
+_last: list[Any] = [None, Contents("", frozenset())]  # [example, its Contents]
+
+
+def contents(example: Any) -> Contents:
+    """The ``Contents`` of ``example``. The last example's are kept (and the example with
+    them, so its identity stays unique): the rules that scan content share one walk."""
+    if _last[0] is not example:
         collected: list[str] = []
-        _collect(example, collected)
-        _last_joined[:] = [example, "\x00".join(collected)]
-    return _last_joined[1]
-
-
-def _collect(node: Any, out: list[str]) -> None:
-    stack = [node]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, str):
-            out.append(node)
-        elif isinstance(node, dict):
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
+        keys: set[str] = set()
+        stack = [example]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, str):
+                collected.append(node)
+            elif isinstance(node, dict):
+                keys.update(node)
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
+        _last[:] = [example, Contents("\x00".join(collected), frozenset(keys))]
+    return _last[1]
 
 
 def _is_system_message(node: dict) -> bool:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from tunelint.diagnostics import Problem
+from tunelint.diagnostics import PathPart, Problem
 from tunelint.hygiene.matches import Match
-from tunelint.hygiene.text import joined_strings, strings
+from tunelint.hygiene.text import Contents, contents, strings
 
 MAX_FINDINGS_PER_EXAMPLE = 50
 """Enough to show a line is full of them; bounds the output for a hostile line."""
@@ -16,18 +16,19 @@ MAX_FINDINGS_PER_EXAMPLE = 50
 
 def scan_strings(
     example: Any,
-    might_contain: Callable[[str], bool],
-    find: Callable[[str], Iterator[Match]],
+    might_contain: Callable[[Contents], bool],
+    find: Callable[[str, PathPart | None], Iterator[Match]],
     advice: str,
 ) -> Iterator[Problem]:
-    """A problem at each match of ``find`` in any string of ``example``, redacted, with
-    ``advice`` after it; at most ``MAX_FINDINGS_PER_EXAMPLE``. Examples whose strings,
-    joined, fail ``might_contain`` (a cheap superset of ``find``) are not searched further."""
-    if not might_contain(joined_strings(example)):
+    """A problem at each match of ``find`` (given each string and the key it is the value
+    of) in any string of ``example``, redacted, with ``advice`` after it; at most
+    ``MAX_FINDINGS_PER_EXAMPLE``. An example whose ``Contents`` fail ``might_contain`` (a
+    cheap superset of ``find``) is not searched further."""
+    if not might_contain(contents(example)):
         return
     reported = 0
     for path, text in strings(example):
-        for match in find(text):
+        for match in find(text, path[-1] if path else None):
             yield Problem(path, f"{match.redacted()} {advice}", span=(match.start, match.length))
             reported += 1
             if reported == MAX_FINDINGS_PER_EXAMPLE:

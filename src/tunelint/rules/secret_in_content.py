@@ -49,7 +49,7 @@ class SecretInContent(ExampleRule):
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
         yield from scan_strings(
             example,
-            might_contain_secret,
+            lambda found: might_contain_secret(found.text, found.keys),
             find_secrets,
             "in training data: revoke it and remove it from the file",
         )
