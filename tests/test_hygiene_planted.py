@@ -100,12 +100,12 @@ def test_a_secret_in_a_line_that_is_not_an_object_is_found():
 
 
 def test_findings_per_example_are_bounded():
-    from tunelint.rules._scan import MAX_FINDINGS_PER_EXAMPLE
+    from tunelint.hygiene.matches import MAX_MATCHES
 
     _, build = FORMATS["chat"]
-    text = " ".join(SECRETS[1].text for _ in range(MAX_FINDINGS_PER_EXAMPLE + 5))
+    text = " ".join(SECRETS[1].text for _ in range(MAX_MATCHES + 5))
     line = planted_line(build, Planted("", text, ""), True)
-    assert len(_findings("secret_in_content", {}, [line])) == MAX_FINDINGS_PER_EXAMPLE
+    assert len(_findings("secret_in_content", {}, [line])) == MAX_MATCHES
 
 
 def _object_arguments(arguments: dict) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
+from functools import lru_cache
 
 from tunelint.diagnostics import JsonPath
 
@@ -157,6 +159,26 @@ def _code_points(escape: re.Match[str]) -> int:
     return 2 if low and not 0xD800 <= int(high, 16) <= 0xDBFF else 1
 
 
+@lru_cache(maxsize=4)
+def _escapes(text: str, quote: int) -> tuple[list[int], list[tuple[int, int, int]]]:
+    """The escapes of the JSON string at ``quote``: their decoded offsets (sorted, for
+    bisection) and (raw index, code points, raw length) of each. Cached, so the findings of
+    one line cost one scan of its string however many there are."""
+    string = _STRING.match(text, quote)
+    end = string.end() - 1 if string else len(text)
+    offsets: list[int] = []
+    escapes: list[tuple[int, int, int]] = []
+    raw, decoded = quote + 1, 0
+    for escape in _ESCAPE.finditer(text, raw, end):
+        decoded += escape.start() - raw
+        offsets.append(decoded)
+        points = _code_points(escape)
+        escapes.append((escape.start(), points, escape.end() - escape.start()))
+        decoded += points
+        raw = escape.end()
+    return offsets, escapes
+
+
 def string_offset_column(text: str, quote: int, offset: int) -> int:
     """0-based index in ``text`` of character ``offset`` of the decoded JSON string whose
     opening quote is at ``quote``; ``offset`` equal to the decoded length gives the closing
@@ -164,19 +186,17 @@ def string_offset_column(text: str, quote: int, offset: int) -> int:
 
     Escapes count as what they decode to: ``\\n`` is two raw characters for one, ``\\u00e9``
     six, a surrogate pair ``\\ud83d\\ude00`` twelve for one code point (as ``json.loads``
-    decodes it). Only escapes are visited; plain runs between them map one to one.
+    decodes it); plain runs between them map one to one.
     """
-    raw, decoded = quote + 1, 0
-    for escape in _ESCAPE.finditer(text, raw):
-        before = decoded + escape.start() - raw
-        if before > offset:
-            break
-        if before == offset:
-            return escape.start()
-        if _code_points(escape) == 2 and before + 1 == offset:
-            return escape.start() + 6
-        decoded, raw = before + _code_points(escape), escape.end()
-    return raw + offset - decoded
+    offsets, escapes = _escapes(text, quote)
+    index = bisect_right(offsets, offset) - 1
+    if index < 0:
+        return quote + 1 + offset
+    decoded = offsets[index]
+    raw, points, length = escapes[index]
+    if offset < decoded + points:  # inside the escape: its first or (unpaired) second unit
+        return raw + 6 * (offset - decoded)
+    return raw + length + offset - decoded - points
 
 
 def string_span_columns(text: str, quote: int, span: tuple[int, int]) -> tuple[int, int] | None:

@@ -6,6 +6,9 @@ import math
 from collections import Counter
 from typing import NamedTuple
 
+MAX_MATCHES = 50
+"""Matches a scanner reports per kind and string, and a rule per example: enough to show a
+line is full of them, and a bound on time and output for a hostile line."""
 SHOWN_CHARACTERS = 4
 """How much of a found value a message may show: enough to find it, too little to use it."""
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from itertools import islice
 
-from tunelint.hygiene.matches import Match
+from tunelint.hygiene.matches import MAX_MATCHES, Match
 
 KINDS = ("email", "phone", "card", "iban")
 
@@ -160,13 +161,14 @@ def might_contain_personal_data(text: str, kinds: tuple[str, ...] | list[str] = 
 
 
 def find_personal_data(text: str, kinds: tuple[str, ...] | list[str] = KINDS) -> Iterator[Match]:
-    """Every personal datum of the given ``kinds`` in ``text``, by position; a span claimed by
-    an earlier kind (in ``KINDS`` order) is not reported again."""
+    """The personal data of the given ``kinds`` in ``text`` (the first ``MAX_MATCHES`` of each
+    kind), by position; a span claimed by an earlier kind (in ``KINDS`` order) is not
+    reported again."""
     found: list[Match] = []
     for kind in KINDS:
         if kind not in kinds:
             continue
-        for match in _SCANNERS[kind](text):
+        for match in islice(_SCANNERS[kind](text), MAX_MATCHES):
             end = match.start + match.length
             if not any(match.start < m.start + m.length and m.start < end for m in found):
                 found.append(match)

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tunelint.hygiene.matches import Match, shannon_entropy
+from tunelint.hygiene.matches import MAX_MATCHES, Match, shannon_entropy
 
 
 @dataclass(frozen=True)
@@ -185,18 +185,17 @@ _PLACEHOLDER_WORDS = re.compile(
     re.I,
 )
 _ONE_CHARACTER_RUN = re.compile(r"(.)\1{5,}")
-_SEQUENCES = ("abcdefghijklmnopqrstuvwxyz", "0123456789")
+_SEQUENCE = re.compile(
+    "|".join(
+        sequence[i : i + 8]
+        for sequence in ("abcdefghijklmnopqrstuvwxyz", "0123456789")
+        for i in range(len(sequence) - 7)
+    ),
+    re.I,
+)
+"""Eight letters or digits in order (``abcdefgh``, ``12345678``)."""
 _JWT_DOCUMENTATION_SIGNATURE = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
 """The signature of jwt.io's sample token, quoted in countless tutorials."""
-
-
-def _has_sequence(value: str, length: int = 8) -> bool:
-    lowered = value.lower()
-    return any(
-        sequence[i : i + length] in lowered
-        for sequence in _SEQUENCES
-        for i in range(len(sequence) - length + 1)
-    )
 
 
 def is_placeholder(value: str) -> bool:
@@ -205,7 +204,9 @@ def is_placeholder(value: str) -> bool:
     ``{{...}}``), one character repeated six times, or an alphabet or digit sequence of
     eight."""
     return bool(
-        _PLACEHOLDER_WORDS.search(value) or _ONE_CHARACTER_RUN.search(value) or _has_sequence(value)
+        _PLACEHOLDER_WORDS.search(value)
+        or _ONE_CHARACTER_RUN.search(value)
+        or _SEQUENCE.search(value)
     )
 
 
@@ -245,23 +246,28 @@ def _keyed_secret(text: str) -> Match | None:
 
 
 def find_secrets(text: str, key: object = None) -> Iterator[Match]:
-    """Every credential in ``text`` (the value of ``key``, where it has one), in order of
-    position, placeholders left out. One span is reported once, by the first pattern (most
-    specific first) that claims it; a value of a secret's key (``SECRET_KEYS``) is the
-    secret itself when nothing more specific is in it."""
+    """The credentials in ``text`` (the value of ``key``, where it has one; the first
+    ``MAX_MATCHES`` of each pattern), in order of position, placeholders left out. One span
+    is reported once, by the first pattern (most specific first) that claims it; a value of
+    a secret's key (``SECRET_KEYS``) is the secret itself when nothing more specific is in
+    it."""
     found: list[Match] = []
     for pattern in PATTERNS:
         if not any(marker in text for marker in pattern.markers):
             continue
+        accepted = 0
         for hit in pattern.regex.finditer(text):
+            if accepted == MAX_MATCHES:
+                break
             value = hit.group("value")
             start = hit.start() if pattern.kind == "private key" else hit.start("value")
             end = hit.end()
-            if any(start < m.start + m.length and m.start < end for m in found):
-                continue
             if is_placeholder(value) or not _plausible(pattern, value):
                 continue
+            if any(start < m.start + m.length and m.start < end for m in found):
+                continue
             found.append(Match(pattern.kind, start, end - start, value.strip()))
+            accepted += 1
     if not found and key in SECRET_KEYS:
         keyed = _keyed_secret(text)
         found = [keyed] if keyed else []

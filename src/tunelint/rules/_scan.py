@@ -7,11 +7,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from tunelint.diagnostics import PathPart, Problem
-from tunelint.hygiene.matches import Match
+from tunelint.hygiene.matches import MAX_MATCHES, Match
 from tunelint.hygiene.text import Contents, contents, strings
-
-MAX_FINDINGS_PER_EXAMPLE = 50
-"""Enough to show a line is full of them; bounds the output for a hostile line."""
 
 
 def scan_strings(
@@ -22,7 +19,7 @@ def scan_strings(
 ) -> Iterator[Problem]:
     """A problem at each match of ``find`` (given each string and the key it is the value
     of) in any string of ``example``, redacted, with ``advice`` after it; at most
-    ``MAX_FINDINGS_PER_EXAMPLE``. An example whose ``Contents`` fail ``might_contain`` (a
+    ``MAX_MATCHES``. An example whose ``Contents`` fail ``might_contain`` (a
     cheap superset of ``find``) is not searched further."""
     if not might_contain(contents(example)):
         return
@@ -31,5 +28,5 @@ def scan_strings(
         for match in find(text, path[-1] if path else None):
             yield Problem(path, f"{match.redacted()} {advice}", span=(match.start, match.length))
             reported += 1
-            if reported == MAX_FINDINGS_PER_EXAMPLE:
+            if reported == MAX_MATCHES:
                 return
