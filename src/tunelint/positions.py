@@ -170,12 +170,13 @@ def _escapes(text: str, quote: int) -> tuple[list[int], list[tuple[int, int, int
     escapes: list[tuple[int, int, int]] = []
     raw, decoded = quote + 1, 0
     for escape in _ESCAPE.finditer(text, raw, end):
-        decoded += escape.start() - raw
+        start, stop = escape.span()
+        decoded += start - raw
         offsets.append(decoded)
-        points = _code_points(escape)
-        escapes.append((escape.start(), points, escape.end() - escape.start()))
+        points = _code_points(escape) if stop - start == 12 else 1  # 12: \\uXXXX\\uDCXX
+        escapes.append((start, points, stop - start))
         decoded += points
-        raw = escape.end()
+        raw = stop
     return offsets, escapes
 
 

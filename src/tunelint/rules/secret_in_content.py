@@ -14,8 +14,9 @@ class SecretInContent(ExampleRule):
     (message content, tool-call arguments, tool definitions, any other key): PEM private
     keys, AWS access key ids and secret keys, GitHub tokens (`ghp_`, `gho_`, `github_pat_`,
     ...), OpenAI and Anthropic API keys, Slack tokens and webhooks, Google API keys, Stripe
-    live keys, JSON Web Tokens, and `password=`/`secret=`/`api_key:` assignments with a
-    high-entropy value. The column is the secret's first character in the line (JSON escapes
+    live keys, JSON Web Tokens, `password=`/`secret=`/`api_key:` assignments with a
+    high-entropy value, and such a value under a key named like a secret (`password`,
+    `apiKey`, `client_secret`, ...: tool-call arguments given as objects). The column is the secret's first character in the line (JSON escapes
     accounted for); the message names the kind and its first 4 characters only, so no
     report, baseline or CI annotation repeats it.
 
