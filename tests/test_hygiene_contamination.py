@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import assistant, chat, small_file_config, user
+from tunelint import hygiene
 from tunelint.engine import check_lines
+from tunelint.hygiene import HygieneError, preload_contamination
 from tunelint.hygiene.contamination import EvalFileError, EvalIndex, cached_index
 
 QUESTION = (
@@ -107,3 +109,14 @@ def test_ngram_size_is_an_option(eval_files):
     assert [
         d for d in check_lines(lines, config).diagnostics if d.rule == "eval_contamination"
     ] == []
+
+
+def test_preloading_for_the_command_line_reports_bad_files_and_missing_numpy(tmp_path, monkeypatch):
+    path = tmp_path / "eval.jsonl"
+    path.write_text("{not json\n", encoding="utf-8")
+    with pytest.raises(HygieneError, match=r"eval\.jsonl:1: not valid JSON"):
+        preload_contamination([str(path)], {"ngram_words": 13})
+    preload_contamination([], {})  # no eval files: nothing to load
+    monkeypatch.setattr(hygiene, "numpy_available", lambda: False)
+    with pytest.raises(HygieneError, match=r"--contamination needs numpy: pip install"):
+        preload_contamination([str(path)], {})

@@ -10,7 +10,8 @@ import sys
 import pytest
 
 from conftest import assistant, chat, found, system, user
-from tunelint.hygiene import hashing, minhash
+from tunelint import hygiene
+from tunelint.hygiene import minhash
 from tunelint.profile import load_profile
 from tunelint.rules.base import RuleContext
 from tunelint.rules.near_duplicate_example import NearDuplicateExample
@@ -123,7 +124,7 @@ def test_signatures_do_not_depend_on_the_process_hash_seed():
 
 
 def test_without_numpy_the_rule_says_how_to_install_it(monkeypatch):
-    monkeypatch.setattr(hashing, "np", None)
+    monkeypatch.setattr(hygiene, "numpy_available", lambda: False)
     lines = [_line(BASE[0]), _line(_edited(BASE[0], 1))]
     assert found(*lines, rule=RULE, config=ON) == [
         (1, 1, "", "near_duplicate_example needs numpy: pip install 'tunelint[hygiene]'")

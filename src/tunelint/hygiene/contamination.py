@@ -26,16 +26,15 @@ from pathlib import Path
 from typing import Any
 
 from tunelint.diagnostics import JsonPath
-from tunelint.hygiene.hashing import NUMPY_MISSING, np, numpy_available, window_hashes, word_hashes
+from tunelint.hygiene import DEFAULT_MIN_ITEM_WORDS, DEFAULT_NGRAM_WORDS, HygieneError
+from tunelint.hygiene.hashing import np, window_hashes, word_hashes
 from tunelint.hygiene.text import strings, training_text, word_spans, words
 
-DEFAULT_NGRAM_WORDS = 13
-DEFAULT_MIN_ITEM_WORDS = 8
 COMMON_NGRAM_ITEMS = 10
 JSON_SUFFIXES = (".jsonl", ".json")
 
 
-class EvalFileError(Exception):
+class EvalFileError(HygieneError):
     """An eval file that cannot be indexed; the message names the file and line."""
 
 
@@ -192,9 +191,7 @@ def cached_index(
     min_item_words: int = DEFAULT_MIN_ITEM_WORDS,
 ) -> EvalIndex:
     """``EvalIndex.build``, once per process for the same files (unchanged) and sizes.
-    Raises EvalFileError for a bad eval file, and when numpy is missing."""
-    if not numpy_available():
-        raise EvalFileError(f"--contamination {NUMPY_MISSING}")
+    Raises EvalFileError for a bad eval file."""
     key = (tuple(_identity(name) for name in paths), ngram_words, min_item_words)
     if key not in _cache:
         _cache.clear()  # one run checks against one eval set: keep one index

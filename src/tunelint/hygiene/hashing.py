@@ -9,20 +9,12 @@ from __future__ import annotations
 import zlib
 from typing import Any
 
-try:
-    import numpy as np
-except ImportError:  # pragma: no cover - exercised where the extra is not installed
-    np = None  # type: ignore[assignment]
+import numpy as np
 
-NUMPY_MISSING = "needs numpy: pip install 'tunelint[hygiene]'"
 MULTIPLIER = 0x9E3779B97F4A7C15
 _WORD_CACHE_LIMIT = 200_000
 _MASK64 = (1 << 64) - 1
 _word_cache: dict[str, int] = {}
-
-
-def numpy_available() -> bool:
-    return np is not None
 
 
 def _word_hash(word: str) -> int:

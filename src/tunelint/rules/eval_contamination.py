@@ -1,8 +1,8 @@
 from collections.abc import Iterator
 from typing import Any
 
+from tunelint import hygiene
 from tunelint.diagnostics import Level, Problem
-from tunelint.hygiene import contamination
 from tunelint.rules.base import ExampleRule, Option, RuleContext
 
 SETTING = "contamination"
@@ -19,8 +19,9 @@ class EvalContamination(ExampleRule):
     than that but of at least `min_item_words` words count whole. Passages shared by more than
     10 eval items (the benchmark's instructions) are ignored. The eval files are indexed once
     per run (16 bytes per distinct n-gram); needs numpy (`pip install 'tunelint[hygiene]'`).
-    The command line loads the index before checking (`cached_index`), so a bad eval file is
-    a usage error naming its file and line.
+    The command line loads the index before checking
+    (`tunelint.hygiene.preload_contamination`), so a bad eval file, or numpy missing, is a
+    usage error naming its file and line.
 
     ## Why is this bad?
     A model trained on benchmark items scores well on that benchmark without being better:
@@ -40,9 +41,9 @@ class EvalContamination(ExampleRule):
     formats = ("*",)
     reads_line_as_written = True
     options = {
-        "ngram_words": Option(int, contamination.DEFAULT_NGRAM_WORDS, "words per shared passage"),
+        "ngram_words": Option(int, hygiene.DEFAULT_NGRAM_WORDS, "words per shared passage"),
         "min_item_words": Option(
-            int, contamination.DEFAULT_MIN_ITEM_WORDS, "least words of an eval string counted whole"
+            int, hygiene.DEFAULT_MIN_ITEM_WORDS, "least words of an eval string counted whole"
         ),
     }
 
@@ -50,7 +51,9 @@ class EvalContamination(ExampleRule):
         paths = ctx.settings.get(SETTING)
         if not paths:
             return
-        index = contamination.cached_index(
+        from tunelint.hygiene.contamination import cached_index  # numpy: only when asked for
+
+        index = cached_index(
             list(paths), int(ctx.options["ngram_words"]), int(ctx.options["min_item_words"])
         )
         found = index.find(example)

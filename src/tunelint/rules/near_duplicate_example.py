@@ -1,10 +1,15 @@
-from collections.abc import Iterator
-from typing import Any
+from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from tunelint import hygiene
 from tunelint.diagnostics import Level, Problem
 from tunelint.fingerprint import example_digest
-from tunelint.hygiene import hashing, minhash
 from tunelint.rules.base import DatasetRule, Option, RuleContext
+
+if TYPE_CHECKING:
+    from tunelint.hygiene.minhash import Sketches
 
 
 class NearDuplicateExample(DatasetRule):
@@ -46,28 +51,39 @@ class NearDuplicateExample(DatasetRule):
         "shingle_words": Option(int, 5, "words per shingle"),
     }
 
-    def start(self, ctx: RuleContext) -> minhash.Sketches:
-        return minhash.Sketches()
+    def start(self, ctx: RuleContext) -> Sketches | None:
+        """The file's signatures; None without numpy (``finish`` then says so)."""
+        if not hygiene.numpy_available():
+            return None
+        from tunelint.hygiene.minhash import Sketches
+
+        return Sketches()
 
     def add(
-        self, state: minhash.Sketches, example: Any, line: int, ctx: RuleContext
-    ) -> minhash.Sketches:
-        if hashing.numpy_available():
-            found = minhash.example_signature(example, max(1, int(ctx.options["shingle_words"])))
+        self, state: Sketches | None, example: Any, line: int, ctx: RuleContext
+    ) -> Sketches | None:
+        if state is not None:
+            from tunelint.hygiene.minhash import example_signature
+
+            found = example_signature(example, max(1, int(ctx.options["shingle_words"])))
             if found is not None:
                 state.add(line, int.from_bytes(example_digest(example)[:8], "big"), found)
         return state
 
-    def merge(self, first: minhash.Sketches, second: minhash.Sketches) -> minhash.Sketches:
-        merged = minhash.Sketches()
+    def merge(self, first: Sketches | None, second: Sketches | None) -> Sketches | None:
+        if first is None or second is None:
+            return None
+        merged = type(first)()
         merged.extend(first)
         merged.extend(second)
         return merged
 
-    def finish(self, state: minhash.Sketches, ctx: RuleContext) -> Iterator[Problem]:
-        if not hashing.numpy_available():
-            yield Problem((), f"near_duplicate_example {hashing.NUMPY_MISSING}", line=1)
+    def finish(self, state: Sketches | None, ctx: RuleContext) -> Iterator[Problem]:
+        if state is None:
+            yield Problem((), f"near_duplicate_example {hygiene.NUMPY_MISSING}", line=1)
             return
+        from tunelint.hygiene.minhash import near_duplicates
+
         threshold = min(max(float(ctx.options["threshold"]), 0.01), 1.0)
-        for line, earlier, estimate in minhash.near_duplicates(state, threshold):
+        for line, earlier, estimate in near_duplicates(state, threshold):
             yield Problem((), f"near-duplicate of line {earlier} (~{estimate:.2f})", line=line)
