@@ -17,6 +17,21 @@ Part 3 is a precision probe on text nobody planted anything in: the scanners run
 Python standard library's sources (code, docs, tests: many ``password``/``token`` names and
 author emails), and every finding is counted by kind, with a few samples to read.
 Nothing is asserted.
+
+Figures of one run (2026-12-01, 2 shared cores, Python 3.11, numpy 2.4, datasketch 2.0;
+``--rounds 5``, medians; the 20 MB file of ``generate.py``, 3,620 examples):
+
+| configuration | wall s | CPU s | peak RSS MB | CPU vs reference |
+| --- | --- | --- | --- | --- |
+| reference (clean-data rules off) | 1.70 | 1.58 | 29.9 | +0.0% |
+| + secret_in_content, personal_data | 1.94 | 1.84 | 29.9 | +17.0% |
+| + near_duplicate_example | 3.66 | 3.48 | 52.2 | +120.9% |
+
+Earlier runs of the same comparison gave +12.2% and +15.1% for the two scanners, +112% and
++123% for the near-duplicate rule. MinHash signature per example: numpy 0.37 ms, datasketch
+``update_batch`` 0.67 ms, pure Python 6.15 ms. Standard library probe (31.5 M characters):
+448 email addresses (authors' own, true findings), 10 phone numbers (6 ``tel:`` URLs, true;
+2 integer literals such as ``+4294967296``, 2 test strings), no secret.
 """
 
 from __future__ import annotations
