@@ -52,7 +52,7 @@ _GENERIC = _pattern(
     "password or secret",
     ("ass", "ecret", "wd", "oken", "ey", "ASS", "ECRET", "WD", "OKEN", "EY"),
     r"(?i:(?<![a-z])(?:password|passwd|passphrase|pwd|secret|client_secret|api_?key"
-    r"|access_?token|auth_?token|secret_?key))"
+    r"|access_?token|auth_?token|secret_?key|auth_?key|private_?key|client_?key|db_?pass))"
     + _ASSIGNED
     + rf"(?P<value>{_VALUE_CHARACTER}{{10,128}})(?![^\s\"'`,;\\])",
     min_entropy=3.0,
@@ -165,6 +165,7 @@ def _spellings(*names: str) -> frozenset[str]:
 SECRET_KEYS = _spellings(
     "password", "passwd", "passphrase", "pwd", "secret", "client_secret", "secret_key",
     "api_key", "apikey", "access_token", "auth_token", "refresh_token", "private_key",
+    "auth_key", "client_key", "db_pass", "db_password",
 )  # fmt: skip
 """Object keys whose string value is a secret when it looks random (``{"password": ...}`` in
 tool-call arguments given as objects, configs quoted as JSON)."""
