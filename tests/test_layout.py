@@ -63,3 +63,8 @@ def test_the_engine_names_no_rule_id():
         rule_id for rule_id in all_rules() if f'"{rule_id}"' in engine or f"'{rule_id}'" in engine
     ]
     assert named == []
+
+
+def test_rules_declare_their_line_formats_as_applies_to():
+    """``formats`` was the old name: a rule setting it would silently check only chat."""
+    assert [rule_id for rule_id, rule in all_rules().items() if "formats" in vars(rule)] == []

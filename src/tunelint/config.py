@@ -50,6 +50,7 @@ SETTINGS: dict[str, Setting] = {
     "chat_template": Setting(str, None, "a chat template file instead of the tokenizer's own"),
     "max_seq_length": Setting(int, None, "the trainer's max_seq_length (default: the profile's)"),
     "line_cap_bytes": Setting(int, None, "longest line read (default 64 MiB); longer are skipped"),
+    "contamination": Setting(list, None, "eval files training examples must not quote"),
 }
 
 

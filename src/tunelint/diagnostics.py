@@ -38,6 +38,8 @@ class Problem:
     ``on_key`` points the column at the key of the last path part instead of its value.
     ``line`` is set only by dataset rules, which report after the whole file was seen;
     ``column`` only by rules that find the place in the line's text themselves.
+    ``span`` is (offset, length) of the finding inside the decoded string at ``path``; the
+    column then points at those characters of the raw line, escapes accounted for.
     """
 
     path: JsonPath
@@ -45,6 +47,7 @@ class Problem:
     on_key: bool = False
     line: int | None = None
     column: int | None = None
+    span: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, order=True)

@@ -18,7 +18,7 @@ from tunelint.config import Config, RuleSetting, load_config
 from tunelint.diagnostics import Diagnostic, Level, Problem, format_path
 from tunelint.fingerprint import example_hash, text_hash
 from tunelint.format_detection import OTHER_FORMAT, FormatDetector
-from tunelint.positions import Locator
+from tunelint.positions import Locator, string_span_columns
 from tunelint.profile import load_profile
 from tunelint.reader import (
     DEFAULT_LINE_CAP,
@@ -141,7 +141,12 @@ class FileChecker:
             return 1, None
         if self._locator is None or self._locator.text is not record.text:
             self._locator = Locator(record.text)  # one per line: many findings stay linear
-        return self._locator.locate(path, problem.on_key) or (1, None)
+        span = self._locator.locate(path, problem.on_key)
+        if span is None:
+            return 1, None
+        if problem.span is not None:  # characters inside the string value
+            return string_span_columns(record.text, span[0] - 1, problem.span) or span
+        return span
 
     def _place(
         self, record: Record, rule_id: str, problem: Problem, shaped: Normalized | None = None
@@ -228,12 +233,23 @@ class FileChecker:
         shaped = None if other_format else self._shaped(record, value)
         checked = shaped.example if shaped else value
         if not other_format:
-            checks = (
-                (rule, partial(rule.check, checked, ctx))
+            applicable = [
+                (rule, ctx)
                 for rule, ctx in self.active.example
                 if rule.checks_any_value or isinstance(value, dict)
+            ]
+            as_written = (
+                (rule, partial(rule.check, value, ctx))
+                for rule, ctx in applicable
+                if rule.reads_line_as_written
             )
-            self._run_rules(record, checks, shaped)
+            self._run_rules(record, as_written)
+            as_built = (
+                (rule, partial(rule.check, checked, ctx))
+                for rule, ctx in applicable
+                if not rule.reads_line_as_written
+            )
+            self._run_rules(record, as_built, shaped)
         if isinstance(value, dict):
             self._fold(value, record.line)
         self._remember_hash(record, first)

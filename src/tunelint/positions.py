@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
+from functools import lru_cache
 
 from tunelint.diagnostics import JsonPath
 
@@ -145,3 +147,69 @@ class Locator:
 def locate(text: str, path: JsonPath, on_key: bool = False) -> tuple[int, int] | None:
     """1-based (column, end column, inclusive) of the value at ``path`` in ``text``, or None."""
     return Locator(text).locate(path, on_key)
+
+
+_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})(?:\\u([dD][c-fC-F][0-9a-fA-F]{2}))?|.)", re.S)
+
+
+def _code_points(escape: re.Match[str]) -> int:
+    """How many code points one escape decodes to: two when a ``\\u`` escape is followed by
+    a low surrogate it does not pair with."""
+    high, low = escape.group(1), escape.group(2)
+    return 2 if low and not 0xD800 <= int(high, 16) <= 0xDBFF else 1
+
+
+@lru_cache(maxsize=4)
+def _escapes(text: str, quote: int) -> tuple[list[int], list[tuple[int, int, int]]]:
+    """The escapes of the JSON string at ``quote``: their decoded offsets (sorted, for
+    bisection) and (raw index, code points, raw length) of each. Cached, so the findings of
+    one line cost one scan of its string however many there are."""
+    string = _STRING.match(text, quote)
+    end = string.end() - 1 if string else len(text)
+    offsets: list[int] = []
+    escapes: list[tuple[int, int, int]] = []
+    raw, decoded = quote + 1, 0
+    for escape in _ESCAPE.finditer(text, raw, end):
+        start, stop = escape.span()
+        decoded += start - raw
+        offsets.append(decoded)
+        points = _code_points(escape) if stop - start == 12 else 1  # 12: \\uXXXX\\uDCXX
+        escapes.append((start, points, stop - start))
+        decoded += points
+        raw = stop
+    return offsets, escapes
+
+
+def string_offset_column(text: str, quote: int, offset: int) -> int:
+    """0-based index in ``text`` of character ``offset`` of the decoded JSON string whose
+    opening quote is at ``quote``; ``offset`` equal to the decoded length gives the closing
+    quote.
+
+    Escapes count as what they decode to: ``\\n`` is two raw characters for one, ``\\u00e9``
+    six, a surrogate pair ``\\ud83d\\ude00`` twelve for one code point (as ``json.loads``
+    decodes it); plain runs between them map one to one.
+    """
+    offsets, escapes = _escapes(text, quote)
+    index = bisect_right(offsets, offset) - 1
+    if index < 0:
+        return quote + 1 + offset
+    decoded = offsets[index]
+    raw, points, length = escapes[index]
+    if offset < decoded + points:  # inside the escape: its first or (unpaired) second unit
+        return raw + 6 * (offset - decoded)
+    return raw + length + offset - decoded - points
+
+
+def string_span_columns(text: str, quote: int, span: tuple[int, int]) -> tuple[int, int] | None:
+    """1-based (column, end column, inclusive) in ``text`` of the decoded characters
+    ``span = (offset, length)`` of the JSON string whose opening quote is at ``quote``;
+    None when no string starts there."""
+    if not 0 <= quote < len(text) or text[quote] != '"':
+        return None
+    offset, length = span
+    start = string_offset_column(text, quote, offset)
+    last = string_offset_column(text, quote, offset + max(length, 1) - 1)
+    escape = _ESCAPE.match(text, last)
+    if escape is None:
+        return start + 1, last + 1
+    return start + 1, last + (6 if _code_points(escape) == 2 else escape.end() - last)

@@ -135,6 +135,26 @@ def check_model(config: Config, model: str | None = None) -> None:
         raise RunError(str(error)) from None
 
 
+def preload_resources(config: Config) -> None:
+    """Load what rules share across the run before any file is read, so that a bad eval
+    file or tokenizer directory is a ``RunError`` (exit 2), not an internal error per line."""
+    from tunelint.hygiene import HygieneError, preload_contamination
+
+    evals = config.settings.get("contamination") or []
+    try:
+        preload_contamination(list(evals), config.rules_for(None)["eval_contamination"].options)
+    except HygieneError as error:
+        raise RunError(str(error)) from None
+    if config.settings.get("tokenizer"):
+        from tunelint.chat.model import ChatModelError, load_model
+
+        template = config.settings.get("chat_template")
+        try:
+            load_model(str(config.settings["tokenizer"]), str(template) if template else None)
+        except ChatModelError as error:
+            raise RunError(str(error)) from None
+
+
 def suppression_filter(config: Config, options: RunOptions) -> Filter:
     """The config's suppressions and, unless one is being written, the baseline."""
     from tunelint.baseline import Baseline, BaselineError
@@ -233,6 +253,7 @@ def run(
     from tunelint.paths import Expansion, expand
 
     check_model(config, options.model)
+    preload_resources(config)
     result = RunResult()
     checker = _Checker(config, options, result)
     filter_ = suppression_filter(config, options)

@@ -23,6 +23,8 @@ extensions of CASES.md, for what lines of text cannot say:
   A backslash of the JSON itself is written ``\\``.
 * ``training:`` lines of a training file ``train.jsonl``; the case's file is then checked as
   its validation file (``tunelint check train.jsonl --validation case.jsonl``).
+* ``eval:`` lines of an eval file ``eval.txt`` beside the case's file, given to the check as
+  ``contamination: [eval.txt]`` (``--contamination eval.txt``).
 * ``limits:`` fields of the profile's limits (``tunelint.profile.Limits``) replaced for the
   case, for caps no test file reaches (``max_file_bytes: 1000`` instead of 512 MB).
 
@@ -64,7 +66,8 @@ from tunelint.run import RunOptions, run
 CASES = Path(__file__).parent / "cases"
 CONFIG_FILE = ".tunelint.yaml"
 TRAINING_FILE = "train.jsonl"
-CASE_KEYS = {"name", "config", "filename", "lines", "bytes", "expect", "training", "limits"}
+EVAL_FILE = "eval.txt"
+CASE_KEYS = {"name", "config", "filename", "lines", "bytes", "expect", "training", "eval", "limits"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,6 +81,7 @@ class Case:
     config: dict[str, Any]
     filename: str
     training: list[str] | None
+    eval: list[str] | None
     limits: dict[str, Any] | None
 
     @property
@@ -159,7 +163,11 @@ def _strings(value: Any, key: str, where: str) -> list[str]:
 
 def _relative_file(name: Any, where: str) -> str:
     path = PurePosixPath(str(name))
-    if path.is_absolute() or ".." in path.parts or str(path) in (CONFIG_FILE, TRAINING_FILE):
+    if (
+        path.is_absolute()
+        or ".." in path.parts
+        or str(path) in (CONFIG_FILE, TRAINING_FILE, EVAL_FILE)
+    ):
         raise ValueError(f"{where}: 'filename' must be a file name inside the case's directory")
     return str(path)
 
@@ -183,6 +191,7 @@ def _case(rule_id: str, case: Any, where: str) -> Case:
         config=case.get("config") or {},
         filename=_relative_file(case.get("filename", "case.jsonl"), where),
         training=None if training is None else _strings(training, "training", where),
+        eval=None if case.get("eval") is None else _strings(case["eval"], "eval", where),
         limits=case.get("limits"),
     )
 
@@ -213,10 +222,14 @@ def test_case(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     if case.training is not None:
         (tmp_path / TRAINING_FILE).write_text("".join(f"{t}\n" for t in case.training), "utf-8")
         training = TRAINING_FILE
+    config = case.config
+    if case.eval is not None:
+        (tmp_path / EVAL_FILE).write_text("".join(f"{t}\n" for t in case.eval), "utf-8")
+        config = {**config, "contamination": [EVAL_FILE]}
     found = findings_of(
         case.rule,
         tmp_path,
-        case.config,
+        config,
         filename=case.filename,
         training=training,
         limits=case.limits,

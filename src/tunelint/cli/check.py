@@ -79,6 +79,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a validation file: checked too, and its examples that are also in the"
         " training files reported; repeatable",
     )
+    parser.add_argument(
+        "--contamination",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="an eval file (JSONL, or text one item per line): training examples quoting"
+        " it are eval_contamination errors; repeatable (needs tunelint[hygiene])",
+    )
     common.add_common_options(parser)
 
 
@@ -128,6 +136,11 @@ def _formatter(args: argparse.Namespace, out: TextIO):
 
 def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     config = common.load_config(args, args.line_format)
+    if args.contamination:
+        config.settings["contamination"] = [
+            *(config.settings.get("contamination") or []),
+            *args.contamination,
+        ]
     if args.show_config:
         from tunelint.cli.config import print_config
 

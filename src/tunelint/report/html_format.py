@@ -27,7 +27,7 @@ from urllib.parse import quote, urlsplit
 
 from tunelint import __version__, report
 from tunelint.diagnostics import Diagnostic, Level
-from tunelint.engine import FileResult
+from tunelint.results import FileResult
 from tunelint.report.stats_text import (
     COLUMNS,
     distribution_rows,

@@ -126,6 +126,9 @@ class ExampleRule(Rule):
     """A per-line rule: a pure function of one example."""
 
     checks_any_value: ClassVar[bool] = False
+    reads_line_as_written: ClassVar[bool] = False
+    """Check the line's own value, not the OpenAI-shape example a shape reader builds from
+    it (rules that look at every string, wherever the line's shape keeps it)."""
 
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
         raise NotImplementedError

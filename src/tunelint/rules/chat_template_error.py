@@ -44,7 +44,7 @@ class ChatTemplateError(ExampleRule):
     id = "chat_template_error"
     level = Level.ERROR
     summary = "The model's chat template raises an error on this example."
-    formats = ("chat", "preference")
+    applies_to = ("chat", "preference")
 
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
         from tunelint.chat.cache import analysis_for

@@ -55,7 +55,7 @@ class DroppedReasoning(ExampleRule):
     id = "dropped_reasoning"
     level = Level.WARNING
     summary = "The chat template leaves an assistant message's reasoning out of the text."
-    formats = ("chat", "preference")
+    applies_to = ("chat", "preference")
 
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
         from tunelint.chat.cache import analysis_for, model_for

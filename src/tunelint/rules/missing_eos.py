@@ -45,7 +45,7 @@ class MissingEos(DatasetRule):
     id = "missing_eos"
     level = Level.WARNING
     summary = "Trained assistant turns do not end in the token the model stops on."
-    formats = ("chat", "preference")
+    applies_to = ("chat", "preference")
 
     def start(self, ctx: RuleContext) -> _Unstopped:
         return _Unstopped()

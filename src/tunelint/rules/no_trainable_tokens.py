@@ -41,7 +41,7 @@ class NoTrainableTokens(ExampleRule):
     id = "no_trainable_tokens"
     level = Level.ERROR
     summary = "No token of the example is in the trainer's loss."
-    formats = ("chat", "preference")
+    applies_to = ("chat", "preference")
 
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
         from tunelint.chat.cache import analysis_for, training_of

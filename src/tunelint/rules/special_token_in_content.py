@@ -70,7 +70,7 @@ class SpecialTokenInContent(ExampleRule):
     id = "special_token_in_content"
     level = Level.WARNING
     summary = "Message text contains a special token's text, which tokenizes as the token."
-    formats = ("chat", "preference")
+    applies_to = ("chat", "preference")
 
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
         tokens, whose = _special_tokens(ctx)

@@ -36,7 +36,7 @@ class TemplateWithoutGenerationMarkers(DatasetRule):
     id = "template_without_generation_markers"
     level = Level.WARNING
     summary = "Assistant-only loss, but the chat template has no {% generation %} markers."
-    formats = ("chat", "preference")
+    applies_to = ("chat", "preference")
 
     def start(self, ctx: RuleContext) -> int | None:
         return None

@@ -53,7 +53,7 @@ class TruncatedAssistantTurn(ExampleRule):
     id = "truncated_assistant_turn"
     level = Level.ERROR
     summary = "Truncation at max_seq_length leaves the example no trained token."
-    formats = ("chat", "preference")
+    applies_to = ("chat", "preference")
 
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
         found = _truncation(example, ctx)
@@ -83,7 +83,7 @@ class PartlyTruncatedAssistantTurn(ExampleRule):
     id = "partly_truncated_assistant_turn"
     level = Level.WARNING
     summary = "Truncation at max_seq_length cuts off part of the trained tokens."
-    formats = ("chat", "preference")
+    applies_to = ("chat", "preference")
 
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
         found = _truncation(example, ctx)
