@@ -5,7 +5,7 @@ load) with the split pattern and special tokens recorded in the model catalog, w
 tiktoken's own: nothing is downloaded. Their ranks are read from a verified cache of a form that
 is fast to read when there is one (``tunelint.rank_cache``). With the ``fast`` extra installed,
 strings are counted by quicktok behind a gate that keeps every count tiktoken's
-(``tunelint.tokens_fast``); ``TUNELINT_TOKENIZER=tiktoken`` forces tiktoken for every string.
+(``tunelint.tokens_fast``); ``TUNELINT_TOKENIZER=tiktoken`` forces tiktoken (see ``text_counter``).
 
 ``count_example`` is a pure function of the example and a text counter, following the cookbook
 ("Data preparation and analysis for chat model fine-tuning"): 3 tokens per message, 1 more when
@@ -136,15 +136,22 @@ def tiktoken_counter(encoding_name: str) -> TextCounter:
 def text_counter(encoding_name: str, cached: bool = True) -> TextCounter:
     """Count tokens with the named encoding; special-token text counts as ordinary text.
 
-    With the ``fast`` extra, quicktok behind the gate of ``tunelint.tokens_fast`` (unless
-    ``TUNELINT_TOKENIZER=tiktoken``), else tiktoken; each is loaded when first needed. One
-    counter per encoding and process, so the rules and the statistics share its cache.
+    With the ``fast`` extra, quicktok behind the gate of ``tunelint.tokens_fast``, else tiktoken.
+    ``TUNELINT_TOKENIZER=tiktoken`` forces tiktoken; ``TUNELINT_TOKENIZER=fast`` sends strings
+    through the gate from the first one (for tests and benchmarks), not only once enough text
+    has been counted. One counter per encoding and process, so the rules and the statistics
+    share its cache.
     """
+    choice = os.environ.get("TUNELINT_TOKENIZER", "")
     count: TextCounter
-    if os.environ.get("TUNELINT_TOKENIZER") != "tiktoken" and importlib.util.find_spec("quicktok"):
-        from tunelint.tokens_fast import GatedCounter
+    if choice != "tiktoken" and importlib.util.find_spec("quicktok"):
+        from tunelint.tokens_fast import FAST_AFTER_CHARACTERS, GatedCounter
 
-        count = GatedCounter(encoding_name, functools.partial(tiktoken_counter, encoding_name))
+        count = GatedCounter(
+            encoding_name,
+            functools.partial(tiktoken_counter, encoding_name),
+            fast_after=0 if choice == "fast" else FAST_AFTER_CHARACTERS,
+        )
     else:
         count = tiktoken_counter(encoding_name)
     return CachedCounter(count) if cached else count

@@ -78,15 +78,20 @@ def assigned_ranges() -> tuple[tuple[int, int], ...]:
 
 def outside_ranges() -> list[tuple[int, int]]:
     """Inclusive ranges of the code points that fail the gate: unassigned ones and surrogates."""
-    ranges = []
-    next_start = 0
-    for start, end in sorted([*assigned_ranges(), SURROGATES]):
+    gaps, next_start = [SURROGATES], 0
+    for start, end in assigned_ranges():
         if start > next_start:
-            ranges.append((next_start, start - 1))
-        next_start = max(next_start, end + 1)
+            gaps.append((next_start, start - 1))
+        next_start = end + 1
     if next_start <= MAX_CODE_POINT:
-        ranges.append((next_start, MAX_CODE_POINT))
-    return ranges
+        gaps.append((next_start, MAX_CODE_POINT))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(gaps):
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 @functools.cache
