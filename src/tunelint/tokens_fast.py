@@ -115,6 +115,8 @@ def is_assigned(code_point: int) -> bool:
 
 def passes_gate(text: str) -> bool:
     """Whether every code point of ``text`` is assigned in Unicode 14.0 and none is a surrogate."""
+    if text.isascii():  # every ASCII code point is assigned; CPython knows this without a scan
+        return True
     first_pass = _first_pass()
     first = first_pass.search(text)
     if first is None:
