@@ -130,7 +130,7 @@ def command_times(
     variants = [("before (" + str(before) + ")", before, "tiktoken")] if before else []
     variants += [
         ("tiktoken, cached form", SOURCES, "tiktoken"),
-        ("default (fast path after 4M characters)", SOURCES, ""),
+        (f"default (quicktok after {tokens_fast.FAST_AFTER_CHARACTERS:,} chars)", SOURCES, ""),
         ("fast path from the first string", SOURCES, "fast"),
     ]
     rows = []
@@ -169,18 +169,22 @@ def main() -> int:
         small.write_text("".join(next(lines) for _ in range(10)), encoding="utf-8")
     texts = distinct_strings(big)
     with tempfile.TemporaryDirectory() as cache:
-        print(f"{ENCODING}, loading (best of {args.repeat}):")
+        print(f"{ENCODING}, loading (CPU seconds, best of {args.repeat}):")
         for name, seconds in load_times(args.repeat, Path(cache)).items():
-            print(f"  {name:<34} {seconds:7.3f} s")
+            print(f"  {name:<34} {seconds:7.3f} s", flush=True)
         characters = sum(map(len, texts))
-        print(f"counting the {len(texts):,} distinct strings ({characters:,} characters):")
+        print(f"counting the {len(texts):,} distinct strings ({characters:,} characters), CPU s:")
         for name, seconds in count_times(texts, args.repeat).items():
-            print(f"  {name:<34} {seconds:7.3f} s")
+            print(f"  {name:<34} {seconds:7.3f} s", flush=True)
         print(
-            f"wall time, best of {args.repeat}:  stats {args.mb:g} MB | stats 10 lines | check 10 lines"
+            f"wall / CPU seconds, best of {args.repeat}:"
+            f"  stats {args.mb:g} MB | stats 10 lines | check 10 lines"
         )
         for name, *seconds in command_times(big, small, args.before, Path(cache), args.repeat):
-            print(f"  {name:<44} " + " | ".join(f"{s:6.3f} s" for s in seconds))
+            pairs = [
+                f"{w:6.3f} / {c:6.3f}" for w, c in zip(seconds[::2], seconds[1::2], strict=True)
+            ]
+            print(f"  {name:<42} " + " | ".join(pairs), flush=True)
     return 0
 
 

@@ -163,19 +163,35 @@ def test_without_quicktok_tiktoken_counts(monkeypatch):
     assert counter("hello world") == 2
 
 
-def test_the_counter_moves_to_quicktok_after_enough_text():
-    loads = []
-
+def recording(loads: list[str], name: str = "cl100k_base"):
     def load_reference():
         loads.append("tiktoken")
-        return reference("cl100k_base")
+        return reference(name)
 
-    counter = GatedCounter("cl100k_base", load_reference, fast_after=10)
+    return load_reference
+
+
+def test_the_counter_moves_to_quicktok_after_enough_text():
+    loads: list[str] = []
+    counter = GatedCounter("cl100k_base", recording(loads), fast_after=10)
+    assert loads == ["tiktoken"]  # loaded with the counter, so forked workers share it
     assert counter("hello") == 1
-    assert loads == ["tiktoken"]
     assert counter.fast is None
-    counter("hello world")
+    assert counter("hello world") == 2
     assert counter.fast is not None or quicktok_tokenizer("cl100k_base") is None
+    assert loads == ["tiktoken"]
+
+
+@needs_quicktok
+def test_from_the_first_string_tiktoken_is_loaded_only_for_a_string_that_fails_the_gate():
+    loads: list[str] = []
+    counter = GatedCounter("cl100k_base", recording(loads), fast_after=0)
+    assert counter("hello world, 감사합니다 🤖") == reference("cl100k_base")(
+        "hello world, 감사합니다 🤖"
+    )
+    assert loads == []
+    assert counter("\U00032400's") == reference("cl100k_base")("\U00032400's")
+    assert loads == ["tiktoken"]
 
 
 @pytest.mark.parametrize("choice", ["tiktoken", "fast", ""])

@@ -54,9 +54,12 @@ QUICKTOK_DATA_SHA256 = {
 """sha256 of the quicktok 0.4.0 data files each encoding is built from (vocabulary, special
 tokens, character classes); the tests prove the vocabularies are the bundled rank files'."""
 
-FAST_AFTER_CHARACTERS = 4_000_000
-"""Characters counted by tiktoken before quicktok is loaded: about where quicktok's load
-(0.5-0.7 s for o200k_base) is repaid by counting ~3.5x faster (see benchmarks/tokenize.py)."""
+FAST_AFTER_CHARACTERS = 25_000_000
+"""Characters a counter counts with tiktoken before it loads quicktok: where quicktok's load
+(0.73 s CPU for o200k_base, against 0.32 s for tiktoken from the cached form) is repaid by
+counting 29 ns a character faster (0.079 s against 0.239 s for the 5.55 M distinct characters
+of the 20 MB benchmark file; benchmarks/tokenize.py). Switching at the break-even point costs
+at most twice the better choice made in hindsight, whatever the amount of text."""
 
 
 class GateDataError(RuntimeError):
@@ -160,8 +163,9 @@ class GatedCounter:
     """Counts like the reference counter, with quicktok for the strings that pass the gate.
 
     The reference (tiktoken) counts everything until ``fast_after`` characters have been
-    counted; then quicktok is loaded and counts every string that passes the gate. Either
-    tokenizer is loaded on first need; when quicktok cannot be used, the reference counts all.
+    counted; then quicktok is loaded and counts every string that passes the gate. The tokenizer
+    that counts first is loaded when the counter is made (so forked workers share it), the other
+    when first needed; when quicktok cannot be used, the reference counts everything.
     """
 
     def __init__(
@@ -175,6 +179,8 @@ class GatedCounter:
         self.reference: TextCounter | None = None
         self.fast: TextCounter | None = None
         self.until_fast: float = fast_after
+        if fast_after > 0 or not self._load_fast():
+            self.reference = reference()
 
     def _count_with_reference(self, text: str) -> int:
         if self.reference is None:
