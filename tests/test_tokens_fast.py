@@ -342,3 +342,27 @@ def test_cli_output_is_byte_identical_with_and_without_the_fast_path(
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1]
     assert b"tokens" in outputs[0]
+
+
+LOADED = """
+import sys
+import tunelint.tokens as tokens
+print(sorted(m for m in ("tiktoken", "quicktok") if m in sys.modules))
+tokens.text_counter("o200k_base")("hello world")
+print(sorted(m for m in ("tiktoken", "quicktok") if m in sys.modules))
+"""
+
+
+@pytest.mark.parametrize(
+    ("choice", "after_counting"),
+    [("tiktoken", "['tiktoken']"), ("fast", "['quicktok']"), ("", "['tiktoken']")],
+)
+def test_tokenizers_are_imported_only_when_counting(choice, after_counting, tmp_path):
+    env = {**os.environ, "TUNELINT_TOKENIZER": choice, "PYTHONPATH": str(REPO / "src")}
+    env["XDG_CACHE_HOME"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED], capture_output=True, text=True, env=env, check=True
+    )
+    if importlib.util.find_spec("quicktok") is None:
+        after_counting = "['tiktoken']"
+    assert done.stdout.splitlines() == ["[]", after_counting]

@@ -4,8 +4,8 @@ The tokenizers are built from the rank files bundled in ``tunelint/data`` (hash-
 load) with the split pattern and special tokens recorded in the model catalog, which are
 tiktoken's own: nothing is downloaded. Their ranks are read from a verified cache of a form that
 is fast to read when there is one (``tunelint.rank_cache``). With the ``fast`` extra installed,
-strings are counted by quicktok behind a gate that keeps every count tiktoken's
-(``tunelint.tokens_fast``); ``TUNELINT_TOKENIZER=tiktoken`` forces tiktoken (see ``text_counter``).
+a counter that has counted enough text moves to quicktok behind a gate that keeps every count
+tiktoken's (``tunelint.tokens_fast``); ``TUNELINT_TOKENIZER`` chooses (see ``text_counter``).
 
 ``count_example`` is a pure function of the example and a text counter, following the cookbook
 ("Data preparation and analysis for chat model fine-tuning"): 3 tokens per message, 1 more when
@@ -29,9 +29,7 @@ without the per-message overhead, as the cookbook counts them; an assistant mess
 
 from __future__ import annotations
 
-import base64
 import functools
-import gzip
 import hashlib
 import importlib.util
 import json
@@ -61,6 +59,9 @@ class TokenizerDataError(RuntimeError):
 
 def _read_rank_file(spec: EncodingSpec) -> dict[bytes, int]:
     """The ranks of a bundled rank file, after checking its sha256."""
+    import base64
+    import gzip
+
     try:
         packed = resources.files("tunelint.data").joinpath(spec.file).read_bytes()
         data = gzip.decompress(packed)
@@ -136,10 +137,10 @@ def tiktoken_counter(encoding_name: str) -> TextCounter:
 def text_counter(encoding_name: str, cached: bool = True) -> TextCounter:
     """Count tokens with the named encoding; special-token text counts as ordinary text.
 
-    With the ``fast`` extra, quicktok behind the gate of ``tunelint.tokens_fast``, else tiktoken.
-    ``TUNELINT_TOKENIZER=tiktoken`` forces tiktoken; ``TUNELINT_TOKENIZER=fast`` sends strings
-    through the gate from the first one (for tests and benchmarks), not only once enough text
-    has been counted. One counter per encoding and process, so the rules and the statistics
+    With the ``fast`` extra, the gated counter of ``tunelint.tokens_fast`` (tiktoken, then
+    quicktok once enough text has been counted), else tiktoken. ``TUNELINT_TOKENIZER=tiktoken``
+    forces tiktoken; ``TUNELINT_TOKENIZER=fast`` sends strings through the gate from the first
+    one (for tests and benchmarks). One counter per encoding and process, so the rules and the statistics
     share its cache.
     """
     choice = os.environ.get("TUNELINT_TOKENIZER", "")
