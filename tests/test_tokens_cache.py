@@ -115,3 +115,10 @@ def test_the_encoding_from_the_cache_encodes_as_from_the_rank_file(name, cache_d
     assert any(cache_directory.iterdir())
     load_encoding.cache_clear()
     assert load_encoding(name).encode_ordinary(text) == fresh
+
+
+@pytest.mark.parametrize("value", ["", "relative/dir"])
+def test_an_unset_or_relative_xdg_cache_home_means_the_home_cache(value, monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", value)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert rank_cache.cache_directory() == tmp_path / ".cache" / "tunelint"

@@ -37,7 +37,9 @@ MAX_FORM_BYTES = 16_000_000
 
 def cache_directory() -> Path:
     """Where the vocabulary forms are cached: ``$XDG_CACHE_HOME/tunelint`` or ``~/.cache/tunelint``."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # unset, empty or relative: the XDG spec says ignore it
+        base = os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "tunelint"
 
 
