@@ -98,14 +98,19 @@ def test_the_gate_passes_exactly_the_assigned_code_points_but_surrogates():
         assert passes_gate(f"ab{chr(cp)} c") == (cp not in expected), hex(cp)
 
 
-def test_a_corrupt_table_is_refused(monkeypatch):
+def test_a_corrupt_table_is_refused_and_tiktoken_counts(monkeypatch):
     monkeypatch.setattr(tokens_fast, "ASSIGNED_TABLE_SHA256", "0" * 64)
     tokens_fast.assigned_ranges.cache_clear()
+    tokens_fast._first_pass.cache_clear()
     try:
         with pytest.raises(tokens_fast.GateDataError, match="corrupt"):
             tokens_fast.assigned_ranges()
+        counter = GatedCounter("cl100k_base", functools.partial(reference, "cl100k_base"), 0)
+        assert counter("hello world") == 2
+        assert counter.fast is None
     finally:
         tokens_fast.assigned_ranges.cache_clear()
+        tokens_fast._first_pass.cache_clear()
 
 
 # quicktok is used only with the data that was tested

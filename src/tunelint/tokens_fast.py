@@ -188,7 +188,14 @@ class GatedCounter:
         return self.reference(text)
 
     def _load_fast(self) -> bool:
-        tokenizer = quicktok_tokenizer(self.encoding_name)
+        """Load the gate and quicktok; False when either cannot be used (a damaged table too:
+        tiktoken's counts are exact without it)."""
+        try:
+            _first_pass()
+        except GateDataError:
+            tokenizer = None
+        else:
+            tokenizer = quicktok_tokenizer(self.encoding_name)
         if tokenizer is None:
             self.until_fast = math.inf  # the reference counts everything
             return False
