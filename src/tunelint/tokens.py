@@ -140,8 +140,8 @@ def text_counter(encoding_name: str, cached: bool = True) -> TextCounter:
     With the ``fast`` extra, the gated counter of ``tunelint.tokens_fast`` (tiktoken, then
     quicktok once enough text has been counted), else tiktoken. ``TUNELINT_TOKENIZER=tiktoken``
     forces tiktoken; ``TUNELINT_TOKENIZER=fast`` sends strings through the gate from the first
-    one (for tests and benchmarks). One counter per encoding and process, so the rules and the statistics
-    share its cache.
+    one (for tests and benchmarks). One counter per encoding and process, so the rules and the
+    statistics share its cache.
     """
     choice = os.environ.get("TUNELINT_TOKENIZER", "")
     count: TextCounter
