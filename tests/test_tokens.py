@@ -38,6 +38,12 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", refuse)
 
 
+@pytest.fixture(autouse=True)
+def own_cache_directory(tmp_path, monkeypatch):
+    """The encodings' fast-to-read forms are cached in the test's directory, not the user's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
 def count(encoding: str = "cl100k_base"):
     return text_counter(encoding), load_catalog().encodings[encoding].tool_constants
 

@@ -2,7 +2,10 @@
 
 The tokenizers are built from the rank files bundled in ``tunelint/data`` (hash-checked on
 load) with the split pattern and special tokens recorded in the model catalog, which are
-tiktoken's own: nothing is downloaded.
+tiktoken's own: nothing is downloaded. Their ranks are read from a verified cache of a form that
+is fast to read when there is one (``tunelint.rank_cache``). With the ``fast`` extra installed,
+a counter that has counted enough text moves to quicktok behind a gate that keeps every count
+tiktoken's (``tunelint.tokens_fast``); ``TUNELINT_TOKENIZER`` chooses (see ``text_counter``).
 
 ``count_example`` is a pure function of the example and a text counter, following the cookbook
 ("Data preparation and analysis for chat model fine-tuning"): 3 tokens per message, 1 more when
@@ -26,17 +29,17 @@ without the per-message overhead, as the cookbook counts them; an assistant mess
 
 from __future__ import annotations
 
-import base64
 import functools
-import gzip
 import hashlib
+import importlib.util
 import json
+import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from tunelint.models import load_catalog
+from tunelint.models import EncodingSpec, load_catalog
 
 if TYPE_CHECKING:
     import tiktoken
@@ -54,12 +57,11 @@ class TokenizerDataError(RuntimeError):
     """A bundled rank file is missing or does not match its recorded hash."""
 
 
-@functools.cache
-def load_encoding(name: str) -> tiktoken.Encoding:
-    """The named encoding, built from the bundled rank file (sha256 checked)."""
-    import tiktoken
+def _read_rank_file(spec: EncodingSpec) -> dict[bytes, int]:
+    """The ranks of a bundled rank file, after checking its sha256."""
+    import base64
+    import gzip
 
-    spec = load_catalog().encodings[name]
     try:
         packed = resources.files("tunelint.data").joinpath(spec.file).read_bytes()
         data = gzip.decompress(packed)
@@ -71,10 +73,21 @@ def load_encoding(name: str) -> tiktoken.Encoding:
             f"the bundled {spec.file} is corrupt (sha256 {digest}, expected {spec.sha256});"
             " reinstall tunelint"
         )
-    ranks = {
+    return {
         base64.b64decode(token): int(rank)
         for token, rank in (line.split() for line in data.splitlines() if line)
     }
+
+
+@functools.cache
+def load_encoding(name: str) -> tiktoken.Encoding:
+    """The named encoding, built from the bundled rank file (sha256 checked) or its cache."""
+    import tiktoken
+
+    from tunelint.rank_cache import load_ranks
+
+    spec = load_catalog().encodings[name]
+    ranks = load_ranks(name, functools.partial(_read_rank_file, spec))
     return tiktoken.Encoding(
         name, pat_str=spec.pattern, mergeable_ranks=ranks, special_tokens=spec.special_tokens
     )
@@ -110,17 +123,38 @@ class CachedCounter:
         return tokens
 
 
-@functools.cache
-def text_counter(encoding_name: str, cached: bool = True) -> TextCounter:
-    """Count tokens with the named encoding; special-token text counts as ordinary text.
-
-    One counter per encoding and process, so the rules and the statistics share its cache.
-    """
+def tiktoken_counter(encoding_name: str) -> TextCounter:
+    """Count with tiktoken, the reference."""
     encode = load_encoding(encoding_name).encode_ordinary
 
     def count(text: str) -> int:
         return len(encode(text))
 
+    return count
+
+
+@functools.cache
+def text_counter(encoding_name: str, cached: bool = True) -> TextCounter:
+    """Count tokens with the named encoding; special-token text counts as ordinary text.
+
+    With the ``fast`` extra, the gated counter of ``tunelint.tokens_fast`` (tiktoken, then
+    quicktok once enough text has been counted), else tiktoken. ``TUNELINT_TOKENIZER=tiktoken``
+    forces tiktoken; ``TUNELINT_TOKENIZER=fast`` sends strings through the gate from the first
+    one (for tests and benchmarks). One counter per encoding and process, so the rules and the
+    statistics share its cache.
+    """
+    choice = os.environ.get("TUNELINT_TOKENIZER", "")
+    count: TextCounter
+    if choice != "tiktoken" and importlib.util.find_spec("quicktok"):
+        from tunelint.tokens_fast import FAST_AFTER_CHARACTERS, GatedCounter
+
+        count = GatedCounter(
+            encoding_name,
+            functools.partial(tiktoken_counter, encoding_name),
+            fast_after=0 if choice == "fast" else FAST_AFTER_CHARACTERS,
+        )
+    else:
+        count = tiktoken_counter(encoding_name)
     return CachedCounter(count) if cached else count
 
 

@@ -12,10 +12,10 @@ import pytest
 from tests.browser.pages import PAYLOADS, hostile_dataset, run_cli, two_file_check
 
 from tunelint.diagnostics import Diagnostic, Level
-from tunelint.results import FileResult
 from tunelint.report import html_format
 from tunelint.report.html_format import LineLinks, PageMeta, histogram_svg, render_html
 from tunelint.report.stats_text import money
+from tunelint.results import FileResult
 
 ALLOWED_TAGS = {
     *[

@@ -27,7 +27,6 @@ from urllib.parse import quote, urlsplit
 
 from tunelint import __version__, report
 from tunelint.diagnostics import Diagnostic, Level
-from tunelint.results import FileResult
 from tunelint.report.stats_text import (
     COLUMNS,
     distribution_rows,
@@ -37,6 +36,7 @@ from tunelint.report.stats_text import (
     no_examples,
 )
 from tunelint.report.text_format import summary_line
+from tunelint.results import FileResult
 
 FINDINGS_PER_RULE = 25
 FILES_IN_TABLE = 500
