@@ -17,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "shell",
         choices=SHELLS,
         metavar="SHELL",
-        help="bash, zsh or fish; e.g. `eval \"$(tunelint completion bash)\"` in ~/.bashrc,"
+        help='bash, zsh or fish; e.g. `eval "$(tunelint completion bash)"` in ~/.bashrc,'
         " `tunelint completion fish > ~/.config/fish/completions/tunelint.fish`",
     )
 
