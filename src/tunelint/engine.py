@@ -292,6 +292,7 @@ class FileChecker:
             ((rule, partial(rule.check_file, facts, ctx)) for rule, ctx in self.active.file),
         )
         self.result.diagnostics.sort()
+        self.result.line_format = self.detector.format
         return self.result
 
     def run(self, lines: Iterable[bytes]) -> FileResult:

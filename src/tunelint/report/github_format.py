@@ -63,7 +63,7 @@ class Formatter(report.Formatter):
             diagnostic.file, diagnostic.line
         )
 
-    def end(self, results: list[FileResult]) -> None:
+    def end(self, results: list[FileResult], unused: FileResult | None = None) -> None:
         ordered = sorted(self.diagnostics, key=lambda d: (self._priority(d), d))
         shown = {Level.ERROR: 0, Level.WARNING: 0}
         unannotated: list[Diagnostic] = []
@@ -77,7 +77,7 @@ class Formatter(report.Formatter):
             self.out.write(
                 f"{d.file}:{d.line}:{d.column}: {d.level} {d.rule} {report.message_with_path(d)}\n"
             )
-        self.out.write(summary_line(results) + "\n")
+        self.out.write(summary_line(results, unused) + "\n")
         if unannotated:
             errors = sum(1 for d in unannotated if d.level is Level.ERROR)
             note = (

@@ -9,9 +9,12 @@ from tunelint.report.stats_text import (
     distribution_rows,
     estimate_line,
     figure_rows,
+    file_title,
+    grand_total_rows,
     histogram_lines,
     model_line,
     no_examples,
+    totals,
 )
 
 
@@ -22,7 +25,7 @@ def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[st
 
 
 def _section(title: str, figures: dict[str, Any], report: dict[str, Any]) -> list[str]:
-    lines = [f"#### `{title}`" if title != "total" else "#### Total", ""]
+    lines = [f"#### {title}", ""]
     if not figures["examples"]:
         return [*lines, no_examples(figures), ""]
     lines += _table(["", *COLUMNS], distribution_rows(figures), set(range(1, len(COLUMNS) + 1)))
@@ -44,7 +47,13 @@ def render(report: dict[str, Any]) -> str:
         lines += ["", f"> **Note:** {report['model']['note']}; figures shown for reference."]
     lines.append("")
     for figures in report["files"]:
-        lines += _section(figures["file"], figures, report)
-    if len(report["files"]) > 1:
-        lines += _section("total", report["total"], report)
+        lines += _section(f"`{file_title(figures, report)}`", figures, report)
+    for title, figures in totals(report):
+        lines += _section(title.capitalize(), figures, report)
+    grand_total = grand_total_rows(report)
+    if grand_total is not None:
+        title, rows = grand_total
+        lines += [f"#### {title.capitalize()}", ""]
+        lines += _table(["figure", "value", "note"], [list(row) for row in rows], {1})
+        lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"

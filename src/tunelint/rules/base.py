@@ -67,6 +67,9 @@ class Rule:
     in_line_terms: ClassVar[bool] = False
     """True for the key and role rules that a shape reader (Bedrock, Vertex, ...) applies in
     the line's own terms; the engine then leaves them out for that format."""
+    about_file: ClassVar[bool] = False
+    """True for a rule whose finding is about the file as a whole (its size, how many
+    examples it has), not about one example: a baseline matches it by file, rule and path."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -112,6 +115,7 @@ class FileRule(Rule):
     """A rule on the file as a whole, checked once after its last line."""
 
     applies_to = ("*",)
+    about_file = True
 
     def check_file(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Problem]:
         raise NotImplementedError
