@@ -35,7 +35,8 @@ def test_text_and_json_side_by_side(tmp_path, capsys):
     args = ["compare", str(path), "--config", str(config), "--profiles", "openai,fireworks"]
     assert main([*args, "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    openai, fireworks = report["profiles"]
+    (file_report,) = report["files"]
+    openai, fireworks = file_report["profiles"]
     assert (openai["passed"], openai["examples"]) == (True, 4)
     # providers.md, Fireworks: "system optional but must be first", then user/assistant in turn
     assert fireworks["errors_by_rule"] == {"invalid_turn_order": 1}
@@ -44,10 +45,10 @@ def test_text_and_json_side_by_side(tmp_path, capsys):
     assert main(args) == 0
     text = capsys.readouterr().out
     [fireworks_row] = [line for line in text.splitlines() if line.startswith("fireworks ")]
-    assert " FAIL " in fireworks_row and "price not published" in fireworks_row
+    assert " FAIL " in fireworks_row and fireworks_row.endswith(" -")
     assert f"~{fireworks['tokens']:,}" in fireworks_row
-    assert "fireworks: invalid_turn_order 1" in text
-    assert "~ fireworks: estimate: o200k_base counts as a proxy" in text
+    assert "fireworks: model base model; errors invalid_turn_order 1;" in text
+    assert "; ~ estimate: o200k_base counts as a proxy" in text
     [openai_row] = [line for line in text.splitlines() if line.startswith("openai ")]
     assert " pass " in openai_row and "$" in openai_row and "~" not in openai_row
 
