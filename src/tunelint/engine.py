@@ -192,13 +192,13 @@ class FileChecker:
                 self._internal_error(rule.id, record.line, error)
 
     def add(self, record: Record) -> None:
-        self.result.lines += 1
+        self.result.lines += record.span
         self.starts_with_bom |= record.bom
         first = len(self.result.diagnostics)
         for finding in record.findings:
             self._reader_finding(record.line, finding)
         if not record.parsed:
-            self.result.skipped[record.findings[0].rule] += 1
+            self.result.skipped[record.findings[0].rule] += record.span
             self._remember_hash(record, first)
             return
         value = record.value
