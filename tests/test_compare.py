@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import REPO, assistant, chat, system, user
+from tests.conftest import assistant, chat, system, user
 
 from tunelint.cli import main
 from tunelint.compare import compare
@@ -60,12 +60,3 @@ def test_usage_errors_exit_2(tmp_path, capsys):
     assert "unknown profile 'nope'" in capsys.readouterr().err
     assert main(["compare", str(tmp_path / "missing.jsonl"), "--profiles", "openai"]) == 2
     assert "missing.jsonl" in capsys.readouterr().err
-
-
-def test_readme_shows_real_compare_output(monkeypatch, capsys):
-    monkeypatch.chdir(REPO)
-    profiles = "openai,azure-openai,together,fireworks,vertex-gemini"
-    assert main(["compare", "examples/clean.jsonl", "--profiles", profiles]) == 0
-    output = capsys.readouterr().out
-    command = f"$ tunelint compare examples/clean.jsonl --profiles {profiles}\n"
-    assert command + output + "```" in (REPO / "README.md").read_text()
