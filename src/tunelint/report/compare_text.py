@@ -80,7 +80,8 @@ def render_file(report: dict[str, Any], width: int) -> list[str]:
     models_apart = max(map(len, table)) > width
     if models_apart:
         table = _table([row[:-1] for row in rows])
-    lines = [f"{report['file']}: {len(profiles)} profiles", "", *table, ""]
+    count = f"{len(profiles)} profile{'' if len(profiles) == 1 else 's'}"
+    lines = [f"{report['file']}: {count}", "", *table, ""]
     for row in profiles:
         note = _note(row, models_apart)
         if note is not None:
