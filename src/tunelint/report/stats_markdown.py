@@ -47,7 +47,7 @@ def render(report: dict[str, Any]) -> str:
         lines += ["", f"> **Note:** {report['model']['note']}; figures shown for reference."]
     lines.append("")
     for figures in report["files"]:
-        lines += _section(f"`{file_title(figures, report)}`", figures, report)
+        lines += _section(file_title(figures, report, "`"), figures, report)
     for title, figures in totals(report):
         lines += _section(title.capitalize(), figures, report)
     grand_total = grand_total_rows(report)

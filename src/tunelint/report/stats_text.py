@@ -191,10 +191,11 @@ def _section(title: str, figures: dict[str, Any], report: dict[str, Any], width:
     return lines
 
 
-def file_title(figures: dict[str, Any], report: dict[str, Any]) -> str:
-    """A file's name, with its line format when the files are of several."""
-    several = len(report["formats"]) > 1
-    return f"{figures['file']} ({figures['line_format']})" if several else figures["file"]
+def file_title(figures: dict[str, Any], report: dict[str, Any], quote: str = "") -> str:
+    """A file's name (between ``quote``s), with its line format when the files are of
+    several."""
+    name = f"{quote}{figures['file']}{quote}"
+    return f"{name} ({figures['line_format']})" if len(report["formats"]) > 1 else name
 
 
 def totals(report: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
