@@ -61,6 +61,17 @@ def examples(count: int, text: str = "Hi") -> str:
     )
 
 
+PREFERENCE = "".join(
+    json.dumps(
+        {
+            "input": {"messages": [user(f"Question {number}?")]},
+            "preferred_output": [assistant("A good answer.")],
+            "non_preferred_output": [assistant("A worse one.")],
+        }
+    )
+    + "\n"
+    for number in range(20)
+)
 BROKEN = chat(system(), user(), assistant("")) + "\n"  # missing_content: an error
 TEN = examples(10)
 
@@ -225,21 +236,25 @@ def _too_wide(text: str) -> list[str]:
     return [line for line in text.splitlines() if len(line) > WIDTH]
 
 
-def test_every_table_fits_in_80_columns(tunelint, tmp_path, corpus):
-    tool_calls = str(corpus / "msft-zava-retail-toolcalls.jsonl")
-    dpo = str(corpus / "msft-orca-dpo-validation.jsonl")
+def _fit(done: Done, name: str) -> None:
+    assert done.code == 0, (name, done.err)
+    assert [line for line in done.out.splitlines() if len(line) > WIDTH] == [], name
+
+
+def test_every_table_fits_in_80_columns(tunelint, tmp_path):
+    (tmp_path / "dpo.jsonl").write_text(PREFERENCE)
     clean = str(REPO / "examples" / "clean.jsonl")
-    outputs = {
-        "rules": tunelint("rules"),
-        "profiles": tunelint("profiles"),
-        "stats": tunelint("stats", tool_calls, clean, dpo),
-        "stats vertex": tunelint("stats", clean, "--profile", "vertex-gemini"),
-        "compare": tunelint("compare", clean, tool_calls),
-    }
-    for name, done in outputs.items():
-        assert done.code == 0, (name, done.err)
-        assert _too_wide(done.out) == [], name
-    assert len(outputs["compare"].out.splitlines()) > 20  # two files, every profile
+    _fit(tunelint("rules"), "rules")
+    _fit(tunelint("profiles"), "profiles")
+    _fit(tunelint("stats", clean, "dpo.jsonl"), "stats")
+    _fit(tunelint("stats", clean, "--profile", "vertex-gemini"), "stats vertex-gemini")
+    _fit(tunelint("compare", clean, "dpo.jsonl"), "compare")
+
+
+def test_the_tool_call_files_stats_and_compare_fit_in_80_columns(tunelint, corpus):
+    tool_calls = str(corpus / "msft-zava-retail-toolcalls.jsonl")
+    _fit(tunelint("stats", tool_calls), "stats")
+    _fit(tunelint("compare", tool_calls), "compare")
 
 
 def test_a_wider_terminal_gets_one_line_per_rule(tunelint):
@@ -249,10 +264,11 @@ def test_a_wider_terminal_gets_one_line_per_rule(tunelint):
     assert len(tunelint("rules").out.splitlines()) > len(all_rules())
 
 
-def test_stats_totals_per_line_format_never_mix_epochs_or_cost(tunelint, tmp_path, corpus):
+def test_stats_totals_per_line_format_never_mix_epochs_or_cost(tunelint, tmp_path):
     (tmp_path / "a.jsonl").write_text(examples(12, "a"))
     (tmp_path / "b.jsonl").write_text(examples(40, "b"))
-    dpo = str(corpus / "msft-orca-dpo-validation.jsonl")
+    (tmp_path / "dpo.jsonl").write_text(PREFERENCE)
+    dpo = "dpo.jsonl"
     done = tunelint("stats", dpo, "a.jsonl", "b.jsonl", "--format", "json")
     report = json.loads(done.out)
     assert [f["line_format"] for f in report["files"]] == ["preference", "chat", "chat"]
