@@ -212,9 +212,3 @@ def test_readme_model_table_matches_the_catalog():
         assert f"| {int(model.token_limit.value):,} |" in row, model.name
         assert f"| {model.price_per_million.value:.2f} (" in row, model.name
         assert f"| {model.fine_tunable_until} |" in row, model.name
-
-
-def test_readme_shows_real_stats_output_on_the_example(monkeypatch):
-    monkeypatch.chdir(REPO)
-    output = stats_text.render(report_for("examples/clean.jsonl", model=None))
-    assert f"```\n{output}```" in (REPO / "README.md").read_text()

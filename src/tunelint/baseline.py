@@ -2,8 +2,10 @@
 
 A finding is matched by file, rule id, JSON path and the hash of its example
 (``tunelint.fingerprint``), never by line number: inserting, deleting or reordering lines
-leaves every entry matching, and changing an example (fixing it) drops its entry. Equal keys
-are counted, so a second identical finding in the same file is new.
+leaves every entry matching, and changing an example (fixing it) drops its entry. A finding
+about the file as a whole (too few examples, its size) is matched by file, rule and path
+alone, so adding an example leaves it matching. Equal keys are counted, so a second
+identical finding in the same file is new.
 
 The file is JSON with one entry per line, sorted, so a pull request shows what was accepted::
 
@@ -29,6 +31,7 @@ atomically (a temporary file in the same directory, then one rename).
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import stat
@@ -56,14 +59,25 @@ class BaselineError(Exception):
     """A baseline file that cannot be read; the message names it."""
 
 
+@functools.cache
+def about_file() -> frozenset[str]:
+    """The ids of the rules whose findings are about a file as a whole, not one example:
+    they are keyed without an example hash, so adding an example to a file with too few
+    keeps its ``too_few_examples`` entry matching."""
+    from tunelint.rules import all_rules
+
+    return frozenset(rule_id for rule_id, rule in all_rules().items() if rule.about_file)
+
+
 def complete_hashes(result: FileResult) -> dict[int, str]:
-    """The example hash of every line with a finding.
+    """The example hash of every line with a finding about an example.
 
     The engine hashes the lines whose findings it places while reading; findings placed
     after the whole file was read (dataset rules) are hashed here, re-reading the file once.
     """
     hashes = result.example_hashes
-    wanted = {d.line for d in result.diagnostics} - hashes.keys()
+    per_example = (d for d in result.diagnostics if d.rule not in about_file())
+    wanted = {d.line for d in per_example} - hashes.keys()
     if not wanted or not os.path.isfile(result.path):
         return hashes
     last = max(wanted)
@@ -95,7 +109,15 @@ def keys_of(result: FileResult, base: Path) -> list[tuple[Diagnostic, Key]]:
     """Each diagnostic of ``result`` with its baseline key."""
     hashes = complete_hashes(result)
     name = file_key(result.path, base)
-    return [(d, (name, d.rule, d.path, hashes.get(d.line, ""))) for d in result.diagnostics]
+    return [
+        (d, finding_key(name, d.rule, d.path, hashes.get(d.line, ""))) for d in result.diagnostics
+    ]
+
+
+def finding_key(file: str, rule: str, path: str, example_hash: str) -> Key:
+    """The baseline key of a finding; a finding about the file as a whole has no hash (so
+    the entries of baselines written with one still match)."""
+    return (file, rule, path, "" if rule in about_file() else example_hash)
 
 
 @dataclass
@@ -127,14 +149,14 @@ class Baseline:
         baseline = cls(path)
         for index, entry in enumerate(findings):
             try:
-                key = (entry["file"], entry["rule"], entry["path"], entry["hash"])
+                entry_key = finding_key(entry["file"], entry["rule"], entry["path"], entry["hash"])
                 count = int(entry.get("count", 1))
             except (KeyError, TypeError, ValueError, AttributeError):
                 raise BaselineError(
                     f"{path}: finding {index + 1} lacks file, rule, path or hash"
                 ) from None
-            baseline.entries[key] += count
-            baseline.messages[key] = str(entry.get("message", ""))
+            baseline.entries[entry_key] += count
+            baseline.messages[entry_key] = str(entry.get("message", ""))
         return baseline
 
     def match(self, result: FileResult) -> list[Diagnostic]:

@@ -204,13 +204,13 @@ class FileChecker:
                 self._internal_error(rule.id, record.line, error)
 
     def add(self, record: Record) -> None:
-        self.result.lines += 1
+        self.result.lines += record.span
         self.starts_with_bom |= record.bom
         first = len(self.result.diagnostics)
         for finding in record.findings:
             self._reader_finding(record.line, finding)
         if not record.parsed:
-            self.result.skipped[record.findings[0].rule] += 1
+            self.result.skipped[record.findings[0].rule] += record.span
             self._remember_hash(record, first)
             return
         value = record.value
@@ -315,6 +315,7 @@ class FileChecker:
             ((rule, partial(rule.check_file, facts, ctx)) for rule, ctx in self.active.file),
         )
         self.result.diagnostics.sort()
+        self.result.line_format = self.detector.format
         return self.result
 
     def run(self, lines: Iterable[bytes]) -> FileResult:

@@ -87,10 +87,17 @@ class Links:
 
 
 def summary_parts(
-    results: list[FileResult], scope: str, links: Links, statistics_text: str, cost: float | None
+    results: list[FileResult],
+    scope: str,
+    links: Links,
+    statistics_text: str,
+    cost: float | None,
+    unused: FileResult | None = None,
 ) -> list[str]:
-    """The job summary's sections, most important first."""
-    parts = [f"## tunelint\n\n{summary_line(results)}{scope}.\n\n"]
+    """The job summary's sections, most important first (``unused``: the findings about
+    the config's unused suppressions, listed with the files' but not counted as one)."""
+    parts = [f"## tunelint\n\n{summary_line(results, unused)}{scope}.\n\n"]
+    results = [*results, *([unused] if unused else [])]
     shown = money(cost) if cost is not None else "price not published"
     parts.append(f"**Estimated training cost: {shown}**\n\n")
     with_findings = [r for r in results if r.diagnostics]
@@ -193,17 +200,23 @@ def run(env: Mapping[str, str], out: TextIO) -> int:
         scope = f" (findings on lines changed since {markdown(inputs.base[:12])} only)"
     elif inputs.only_changed and not inputs.base:
         out.write("::warning title=tunelint::only-changed needs a base commit; checked all lines\n")
-    results = outcome.all_results
     formatter = GithubFormatter(out, changed=outcome.changed)
-    for result in results:
+    for result in outcome.all_results:
         formatter.add(result)
-    formatter.end(results)
+    formatter.end(outcome.results, outcome.unused_suppressions)
     for message in outcome.internal_errors:
         out.write(f"::error title=tunelint::{workflow_data(message)}\n")
     statistics_markdown, cost = statistics(outcome)
     errors, warnings = outcome.count(Level.ERROR), outcome.count(Level.WARNING)
     if inputs.summary:
-        parts = summary_parts(results, scope, Links(env), statistics_markdown, cost)
+        parts = summary_parts(
+            outcome.results,
+            scope,
+            Links(env),
+            statistics_markdown,
+            cost,
+            outcome.unused_suppressions,
+        )
         _append(env.get("GITHUB_STEP_SUMMARY"), fit_summary(parts))
     _append(
         env.get("GITHUB_OUTPUT"),

@@ -12,6 +12,7 @@ held to tell a JSON document from broken JSONL.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -26,6 +27,8 @@ DEFAULT_LINE_CAP = 64 * 1024 * 1024
 READ_PIECE = 1024 * 1024
 SNIFF_BYTES = 4096
 """How much of the first line tells binary data, UTF-16 or an archive from text."""
+PRETTY_EXAMPLE_MAX_LINES = 10_000
+"""The longest run of lines read as one pretty-printed example (as ``tunelint fix`` joins)."""
 
 _NOT_PARSED = object()
 _BINARY_SIGNATURES = {
@@ -58,6 +61,8 @@ class Record:
     findings: tuple[ReaderFinding, ...] = ()
     bom: bool = False
     """The line (the file's first) started with a UTF-8 byte-order mark, removed from ``text``."""
+    span: int = 1
+    """Physical lines the record covers: more than one for a pretty-printed example."""
 
     @property
     def parsed(self) -> bool:
@@ -257,24 +262,96 @@ def looks_like_document_start(raw: bytes) -> bool:
     return stripped in (b"{", b"[") or (stripped.startswith(b"[") and not stripped.endswith(b"]"))
 
 
+def _object_run(first: bytes, rest: Iterator[Line]) -> tuple[list[Line], Line | None]:
+    """The lines from ``first`` that may form one pretty-printed object: up to a line that
+    starts with ``}`` (its end), and the line after the run if it starts with ``{`` (the next
+    example, to be read again), or None. At most ``PRETTY_EXAMPLE_MAX_LINES`` lines and
+    ``DOCUMENT_BUFFER_LIMIT`` bytes are held."""
+    run, size = [first], len(first)
+    for raw in rest:
+        if isinstance(raw, LongLine) or raw.startswith(b"{"):
+            return run, raw
+        run.append(raw)
+        size += len(raw)
+        if raw.startswith(b"}") or len(run) >= PRETTY_EXAMPLE_MAX_LINES:
+            break
+        if size > DOCUMENT_BUFFER_LIMIT:
+            break
+    return run, None
+
+
+def _pretty_example(first: Record, run: list[Line]) -> Record | None:
+    """One record for a run of lines that parses as one JSON object (parsed once, at the
+    line that closes it), with one ``invalid_json`` finding naming the lines; else None."""
+    if len(run) < 2 or not run[-1].startswith(b"}") or first.text is None:
+        return None
+    try:
+        rest = [_strip_newline(_head(raw)).decode("utf-8") for raw in run[1:]]
+    except UnicodeDecodeError:
+        return None
+    text = "\n".join([first.text, *rest])
+    value, error = parse_json(text)
+    if error is not None or not isinstance(value, dict):
+        return None
+    last = first.line + len(run) - 1
+    finding = ReaderFinding(
+        "invalid_json",
+        f"invalid JSON: one pretty-printed example spread over lines {first.line}-{last};"
+        " JSONL wants one object per line (`tunelint fix` joins it)",
+    )
+    return Record(first.line, text, findings=(finding,), bom=first.bom, span=len(run))
+
+
+def _decode_lines(lines: Iterator[Line], first_line: int) -> Iterator[Record]:
+    """A record for every line, numbered from ``first_line``; a run of lines that together
+    form one pretty-printed example is one record."""
+    number, pushed = first_line, None
+    while True:
+        raw = pushed if pushed is not None else next(lines, None)
+        pushed = None
+        if raw is None:
+            return
+        record = _record(raw, number)
+        invalid = bool(record.findings) and record.findings[0].rule == "invalid_json"
+        if (
+            isinstance(raw, LongLine)
+            or not invalid
+            or not (record.text or "").lstrip().startswith("{")
+        ):
+            yield record
+            number += 1
+            continue
+        run, pushed = _object_run(raw, lines)
+        joined = _pretty_example(record, run)
+        if joined is not None:
+            yield joined
+        else:
+            yield record
+            for offset, other in enumerate(run[1:], start=1):
+                yield _record(other, number + offset)
+        number += len(run)
+
+
 def read_records(lines: Iterable[Line], first_line: int = 1) -> Iterator[Record]:
     """Yield a record for every line of ``lines`` (raw bytes, newline kept or not, or the
-    ``LongLine``s of ``read_lines``).
+    ``LongLine``s of ``read_lines``); a pretty-printed example over several lines is one
+    record (``Record.span``).
 
     Raises ``FileNotText`` before yielding anything when the input as a whole is not JSONL.
     """
     iterator = iter(lines)
-    number = first_line - 1
-    for raw in iterator:
-        number += 1
-        if number == 1:
-            finding = sniff_binary(_head(raw)[:SNIFF_BYTES])
-            if finding is not None:  # count the lines it skips: nothing goes unreported
-                raise FileNotText(finding, lines=1 + sum(1 for _ in iterator))
-            if isinstance(raw, bytes) and looks_like_document_start(raw):
-                yield from _read_possible_document(raw, iterator)
-                return
-        yield _record(raw, number)
+    if first_line == 1:
+        raw = next(iterator, None)
+        if raw is None:
+            return
+        finding = sniff_binary(_head(raw)[:SNIFF_BYTES])
+        if finding is not None:  # count the lines it skips: nothing goes unreported
+            raise FileNotText(finding, lines=1 + sum(1 for _ in iterator))
+        if isinstance(raw, bytes) and looks_like_document_start(raw):
+            yield from _read_possible_document(raw, iterator)
+            return
+        iterator = itertools.chain([raw], iterator)
+    yield from _decode_lines(iterator, first_line)
 
 
 def buffer_document(first: bytes, rest: Iterator[Line]) -> tuple[list[Line], bool]:
@@ -298,9 +375,4 @@ def _read_possible_document(first: bytes, rest: Iterator[Line]) -> Iterator[Reco
         finding = _document_finding(buffered)
         if finding is not None:
             raise FileNotText(finding, lines=len(buffered))
-    for number, raw in enumerate(buffered, start=1):
-        yield _record(raw, number)
-    number = len(buffered)
-    for raw in rest:
-        number += 1
-        yield _record(raw, number)
+    yield from _decode_lines(itertools.chain(buffered, rest), 1)

@@ -30,6 +30,8 @@ class FileResult:
     internal_errors: list[str] = field(default_factory=list)
     example_hashes: dict[int, str] = field(default_factory=dict)
     """Line -> hash of its example (``tunelint.fingerprint``), only for lines with findings."""
+    line_format: str | None = None
+    """The line format the file was checked as (detected or forced), once it is checked."""
 
     def count(self, level: Level) -> int:
         return sum(1 for d in self.diagnostics if d.level is level)
@@ -44,4 +46,5 @@ class FileResult:
             self.skipped + later.skipped,
             self.internal_errors + later.internal_errors,
             self.example_hashes | later.example_hashes,
+            self.line_format or later.line_format,
         )

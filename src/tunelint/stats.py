@@ -9,6 +9,7 @@ from that state in ``summarize``; formatting lives in ``tunelint.report.stats_*`
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 from collections import Counter
 from collections.abc import Mapping
@@ -129,6 +130,8 @@ class Stats:
     missing_system: int = 0
     missing_user: int = 0
     skipped_lines: int = 0
+    line_format: str | None = None
+    """The line format of the file (or files) counted; None when unknown or mixed."""
 
     @property
     def examples(self) -> int:
@@ -153,6 +156,7 @@ class Stats:
             self.missing_system + other.missing_system,
             self.missing_user + other.missing_user,
             self.skipped_lines + other.skipped_lines,
+            self.line_format if self.line_format == other.line_format else None,
         )
 
 
@@ -219,13 +223,38 @@ def _heuristic(profile: str) -> str:
     return "OpenAI's default heuristic; give --epochs for this provider's"
 
 
+def _merged(group: list[Stats]) -> Stats:
+    return functools.reduce(Stats.merge, group) if group else Stats()
+
+
+def grand_total(
+    files: list[Stats], per_format: list[dict[str, Any]], estimate: Estimate
+) -> dict[str, Any]:
+    """The total over every file. Over files of one line format: one training job's figures.
+    Over several formats (separate jobs: a DPO file is not trained with chat files) only
+    what adds up: the token figures of every example, and the charged tokens and cost as the
+    sums of the formats' totals; ``epochs`` is None (each format has its own)."""
+    total = summarize(_merged(files), estimate)
+    if len(per_format) > 1:
+        costs = [figures["cost_usd"] for figures in per_format]
+        total["epochs"] = None
+        total["charged_tokens"] = sum(figures["charged_tokens"] for figures in per_format)
+        total["cost_usd"] = None if None in costs else sum(costs)
+    return total
+
+
 def build_report(
     files: list[tuple[str, Stats]], estimate: Estimate, today: datetime.date | None = None
 ) -> dict[str, Any]:
-    """The whole stats report: the model, each file's figures and the total over all files."""
-    total = Stats()
+    """The whole stats report: the model, each file's figures, a total per line format (each
+    format's files as one training job) and the total over all files (``grand_total``)."""
+    by_format: dict[str | None, list[Stats]] = {}
     for _, stats in files:
-        total = total.merge(stats)
+        by_format.setdefault(stats.line_format, []).append(stats)
+    per_format = [
+        {"line_format": fmt, "files": len(group), **summarize(_merged(group), estimate)}
+        for fmt, group in by_format.items()
+    ]
     return {
         "model": model_facts(
             estimate.model,
@@ -235,8 +264,12 @@ def build_report(
             today or datetime.date.today(),
         ),
         "epochs_source": "given" if estimate.epochs else _heuristic(estimate.profile),
-        "files": [{"file": path, **summarize(stats, estimate)} for path, stats in files],
-        "total": summarize(total, estimate),
+        "files": [
+            {"file": path, "line_format": stats.line_format, **summarize(stats, estimate)}
+            for path, stats in files
+        ],
+        "formats": per_format,
+        "total": grand_total([stats for _, stats in files], per_format, estimate),
     }
 
 
@@ -258,6 +291,7 @@ class StatsObserver:
         """The statistics of the file checked into ``result``: lines that are no example at
         all (bad JSON, another line format) are counted as skipped too."""
         self.state.skipped_lines += sum(result.skipped.values())
+        self.state.line_format = result.line_format
         return self.state
 
 

@@ -26,7 +26,7 @@ from tunelint.cli.common import (
     UsageError,
 )
 
-COMMANDS = ("check", "rules", "fix", "stats", "compare", "profiles", "config")
+COMMANDS = ("check", "rules", "fix", "stats", "compare", "profiles", "config", "completion")
 
 
 def _command(name: str):
@@ -45,8 +45,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    """The parser of command ``name``."""
+    (commands,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return commands.choices[name]
+
+
+def _check_command_name(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
+    """A mistyped command is an error that suggests the closest one (``chek``: ``check``)."""
+    import difflib
+
+    name = next((arg for arg in argv if not arg.startswith("-")), None)
+    if name is None or name in COMMANDS:
+        return
+    close = difflib.get_close_matches(name, COMMANDS, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else f" (choose from {', '.join(COMMANDS)})"
+    parser.error(f"unknown command '{name}'{hint}")
+
+
+def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The parsed command line; an error in a command's arguments prints that command's
+    usage, not the top-level one."""
+    parser = build_parser()
+    if "_ARGCOMPLETE" in os.environ:  # only while the shell asks for completions
+        import argcomplete
+
+        argcomplete.autocomplete(parser)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    _check_command_name(parser, argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        _subparser(parser, args.command).error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
+
+
 def _dispatch(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(argv)
     return _command(args.command).run_command(args, out, err)
 
 

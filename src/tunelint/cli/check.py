@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 from typing import TYPE_CHECKING, TextIO
 
 from tunelint.cli import common
 from tunelint.cli.common import EXIT_OK, UsageError
-from tunelint.cli.stats import stats_report
 
 if TYPE_CHECKING:
     from tunelint.run import RunOptions, RunResult
@@ -126,12 +126,55 @@ def _fix_first(args: argparse.Namespace, config, err: TextIO) -> None:
     fix.run(named, fix.FixOptions(bom=bom), flags, config, err, err)
 
 
-def _formatter(args: argparse.Namespace, out: TextIO):
-    """The findings formatter: ``--format``'s, or the counts per rule of ``--statistics``."""
+def _formatter(args: argparse.Namespace, out: TextIO, name: str | None = None):
+    """The findings formatter ``name``; by default ``--format``'s, or the counts per rule of
+    ``--statistics``."""
     from tunelint.report import get_formatter
 
-    formatter_class = get_formatter("statistics" if args.statistics else args.format)
+    formatter_class = get_formatter(name or ("statistics" if args.statistics else args.format))
     return formatter_class(out, common.use_color(out, args.color), args.quiet)
+
+
+class _Report:
+    """The findings report, begun only with the first file's result: a run that stops at
+    a usage error prints no part of it (no "[" nor "Checked 0 files")."""
+
+    def __init__(self, args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+        self.baseline_only = args.write_baseline is not None
+        """Writing a baseline: only the text summary line, not every finding it accepts."""
+        self.formatter = _formatter(args, out, "text" if self.baseline_only else None)
+        self.out, self.err = out, err
+        self.begun = False
+
+    def _begin(self) -> None:
+        if not self.begun:
+            self.begun = True
+            self.formatter.begin()
+
+    def add(self, result) -> None:
+        self._begin()
+        if not self.baseline_only:
+            self.formatter.add(result)
+        self.out.flush()
+        for message in result.internal_errors:
+            common.say(self.err, message)
+
+    def end(self, outcome: RunResult, stats_out: TextIO) -> None:
+        """The report's end; the statistics go into a formatter that shows them (the HTML
+        page), else after the findings as text on ``stats_out``."""
+        from tunelint.cli.stats import stats_report
+
+        self._begin()
+        if outcome.unused_suppressions is not None and not self.baseline_only:
+            self.formatter.add(outcome.unused_suppressions)
+        stats = stats_report(outcome) if outcome.stats else None
+        if stats is not None and self.formatter.shows_stats:
+            self.formatter.add_stats(stats)
+        self.formatter.end(outcome.results, outcome.unused_suppressions)
+        if stats is not None and not self.formatter.shows_stats:
+            from tunelint.report import get_output
+
+            stats_out.write("\n" + get_output("stats", "text")(stats))
 
 
 def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -161,34 +204,16 @@ def _check(args, config, options: RunOptions, out: TextIO, err: TextIO) -> int:
 
     if args.fix:
         _fix_first(args, config, err)
-    import os
-
-    report_to = err if args.write_baseline == "-" else out
-    formatter = _formatter(args, report_to)
-    formatter.describe(config, os.environ)
-    formatter.begin()
-
-    def show(result) -> None:
-        formatter.add(result)
-        report_to.flush()
-        for message in result.internal_errors:
-            common.say(err, message)
-
+    report = _Report(args, err if args.write_baseline == "-" else out, err)
+    report.formatter.describe(config, os.environ)
     try:
-        outcome = run(config, options, show)
+        outcome = run(config, options, report.add)
     except RunError as error:
         raise UsageError(str(error)) from None
     for message in outcome.path_errors:
         common.say(err, message)
-    if outcome.unused_suppressions is not None:
-        formatter.add(outcome.unused_suppressions)
-    if outcome.stats and formatter.shows_stats:
-        formatter.add_stats(stats_report(outcome))
-    formatter.end(outcome.all_results)
-    if outcome.stats and not formatter.shows_stats:
-        from tunelint.report import get_output
-
-        out.write("\n" + get_output("stats", "text")(stats_report(outcome)))
+    if outcome.results or not outcome.path_errors:  # nothing but a usage error: no report
+        report.end(outcome, out)
     _after_findings(args, config, outcome, out, err)
     if args.write_baseline is not None or args.exit_zero:
         return outcome.exit_status(frozenset())

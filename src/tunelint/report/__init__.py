@@ -12,6 +12,8 @@ of this.
 from __future__ import annotations
 
 import importlib
+import shutil
+import textwrap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -44,6 +46,28 @@ OUTPUTS: dict[str, dict[str, str]] = {
 }
 
 
+WIDTH = 80
+"""The columns a text report fits in, unless the terminal is wider."""
+
+
+def output_width() -> int:
+    """``WIDTH``, or the terminal's width (``COLUMNS``, else its size) when it is wider."""
+    return max(WIDTH, shutil.get_terminal_size((WIDTH, 24)).columns)
+
+
+def wrap(text: str, width: int, indent: str = "", hanging: str = "") -> list[str]:
+    """``text`` in lines of at most ``width`` columns: the first starting with ``indent``, the
+    others with ``hanging``; words (paths, numbers) are never split."""
+    return textwrap.wrap(
+        text,
+        width,
+        initial_indent=indent,
+        subsequent_indent=hanging,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [indent.rstrip()]
+
+
 class Formatter:
     """Base formatter: subclasses override ``add`` and, where they print a trailer, ``end``."""
 
@@ -70,8 +94,15 @@ class Formatter:
     def add_stats(self, stats: dict) -> None:
         """Called before ``end`` with ``tunelint.stats.build_report``'s dict (if shows_stats)."""
 
-    def end(self, results: list[FileResult]) -> None:
-        """Called once after the last file, with every result."""
+    def end(self, results: list[FileResult], unused: FileResult | None = None) -> None:
+        """Called once after the last file, with every file's result and, apart (it is no
+        checked file), the findings about the config's unused suppressions, which ``add``
+        was given too."""
+
+
+def every_result(results: list[FileResult], unused: FileResult | None) -> list[FileResult]:
+    """The files' results, then the unused suppressions' (the findings ``end`` counts)."""
+    return [*results, *([unused] if unused else [])]
 
 
 def message_with_path(diagnostic: Diagnostic) -> str:

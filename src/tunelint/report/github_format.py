@@ -58,7 +58,7 @@ class Formatter(report.Formatter):
             diagnostic.file, diagnostic.line
         )
 
-    def end(self, results: list[FileResult]) -> None:
+    def end(self, results: list[FileResult], unused: FileResult | None = None) -> None:
         ordered = sorted(self.diagnostics, key=lambda d: (self._priority(d), d))
         shown = {Level.ERROR: 0, Level.WARNING: 0}
         unannotated: list[Diagnostic] = []
@@ -70,7 +70,7 @@ class Formatter(report.Formatter):
                 unannotated.append(diagnostic)
         for d in unannotated:
             self.out.write(plain_line(d) + "\n")
-        self.out.write(summary_line(results) + "\n")
+        self.out.write(summary_line(results, unused) + "\n")
         if unannotated:
             errors = sum(1 for d in unannotated if d.level is Level.ERROR)
             note = (

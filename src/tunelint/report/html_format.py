@@ -665,5 +665,5 @@ class Formatter(report.Formatter):
     def add_stats(self, stats: Mapping[str, Any]) -> None:
         self.stats = stats
 
-    def end(self, results: list[FileResult]) -> None:
-        self.out.write(render_html(results, self.stats, self.meta))
+    def end(self, results: list[FileResult], unused: FileResult | None = None) -> None:
+        self.out.write(render_html(report.every_result(results, unused), self.stats, self.meta))

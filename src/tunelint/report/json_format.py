@@ -1,4 +1,8 @@
-"""A JSON list of diagnostics, one object each, for machines."""
+"""A JSON list of diagnostics, one object each, for machines.
+
+Every object has the same keys; a value that is absent is ``null``, never an empty string:
+``end_column`` where the end is not known, ``path`` for a finding about a whole line or file.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +19,9 @@ class Formatter(report.Formatter):
 
     def add(self, result: FileResult) -> None:
         for diagnostic in result.diagnostics:
-            self.out.write(self.separator + json.dumps(diagnostic.to_dict()))
+            entry = diagnostic.to_dict() | {"path": diagnostic.path or None}
+            self.out.write(self.separator + json.dumps(entry))
             self.separator = ",\n  "
 
-    def end(self, results: list[FileResult]) -> None:
+    def end(self, results: list[FileResult], unused: FileResult | None = None) -> None:
         self.out.write("\n]\n" if self.separator != "\n  " else "]\n")

@@ -11,23 +11,28 @@ _TOKENIZERS = {
 }
 
 
+def _count(number: int, noun: str) -> str:
+    """``1 example``, ``3,000 examples``."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
 def limits_text(profile: Profile) -> str:
     """The profile's published limits in a few words ("-" when it publishes none)."""
     limits, facts = profile.limits, []
     if limits.min_examples is not None:
-        facts.append(f"min {limits.min_examples:,} examples")
+        facts.append(f"min {_count(limits.min_examples, 'example')}")
     if limits.max_examples is not None:
-        facts.append(f"max {limits.max_examples:,} examples")
+        facts.append(f"max {_count(limits.max_examples, 'example')}")
     if limits.max_file_bytes is not None:
         facts.append(f"file < {format_size(limits.max_file_bytes)}")
     if limits.requires_bom:
         facts.append("UTF-8 with BOM")
     if limits.reserved_words:
-        facts.append(f"{len(limits.reserved_words)} reserved words")
+        facts.append(_count(len(limits.reserved_words), "reserved word"))
     turns = {spec.turn_order for spec in profile.formats.values()} - {"any"}
     facts += [order.replace("_", " ") for order in sorted(turns)]
     systems = {s.max_system_messages for s in profile.formats.values()} - {None}
-    facts += [f"at most {n} system message" for n in sorted(systems)]
+    facts += [f"at most {_count(n, 'system message')}" for n in sorted(systems)]
     return "; ".join(facts) or "-"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tunelint.report import output_width, wrap
 from tunelint.rules import Rule, all_rules
 
 
@@ -10,12 +11,22 @@ def _applies_to(rule: type[Rule], separator: str = ", ") -> str:
 
 
 def text() -> str:
-    """One line per rule: id, default level, the line formats it checks, summary."""
+    """One line per rule: id, default level, the line formats it checks, summary; where that
+    is wider than the terminal (80 columns unless wider), the summary on the lines below,
+    indented and wrapped."""
     rules = all_rules()
-    width = max(map(len, rules))
+    cells = [(rule_id, str(rule.level), _applies_to(rule, ",")) for rule_id, rule in rules.items()]
+    widths = [max(len(row[i]) for row in cells) for i in range(3)]
+    rows = [
+        ("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)), rule.summary)
+        for row, rule in zip(cells, rules.values(), strict=True)
+    ]
+    width = output_width()
+    if all(len(f"{head}  {summary}") <= width for head, summary in rows):
+        return "".join(f"{head}  {summary}\n" for head, summary in rows)
     return "".join(
-        f"{rule_id:<{width}}  {rule.level!s:<7}  {_applies_to(rule, ','):<26}  {rule.summary}\n"
-        for rule_id, rule in rules.items()
+        "\n".join([head.rstrip(), *wrap(summary, width, "    ", "    ")]) + "\n"
+        for head, summary in rows
     )
 
 

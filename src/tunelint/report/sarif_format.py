@@ -75,7 +75,8 @@ class Formatter(report.Formatter):
     def add(self, result: FileResult) -> None:
         """Nothing to stream: SARIF is one JSON document."""
 
-    def end(self, results: list[FileResult]) -> None:
+    def end(self, results: list[FileResult], unused: FileResult | None = None) -> None:
+        results = report.every_result(results, unused)
         rules = driver_rules()
         rule_index = {rule["id"]: index for index, rule in enumerate(rules)}
         log = {

@@ -14,8 +14,9 @@ class Formatter(report.Formatter):
     def add(self, result: FileResult) -> None:
         """Counted in ``end``, from every result."""
 
-    def end(self, results: list[FileResult]) -> None:
-        counts = Counter((d.rule, str(d.level)) for r in results for d in r.diagnostics)
+    def end(self, results: list[FileResult], unused: FileResult | None = None) -> None:
+        findings = report.every_result(results, unused)
+        counts = Counter((d.rule, str(d.level)) for r in findings for d in r.diagnostics)
         if not counts:
             return
         width = max(len(rule) for rule, _ in counts)

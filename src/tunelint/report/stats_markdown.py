@@ -14,9 +14,12 @@ from tunelint.report.stats_text import (
     distribution_rows,
     estimate_line,
     figure_rows,
+    file_title,
+    grand_total_rows,
     histogram_lines,
     model_line,
     no_examples,
+    totals,
 )
 
 
@@ -49,7 +52,13 @@ def render(report: dict[str, Any]) -> str:
         lines += ["", f"> **Note:** {report['model']['note']}; figures shown for reference."]
     lines.append("")
     for figures in report["files"]:
-        lines += _section(markdown(figures["file"]), figures, report)
-    if len(report["files"]) > 1:
-        lines += _section("Total", report["total"], report)
+        lines += _section(file_title(figures, report, markdown), figures, report)
+    for title, figures in totals(report):
+        lines += _section(title.capitalize(), figures, report)
+    grand_total = grand_total_rows(report)
+    if grand_total is not None:
+        title, rows = grand_total
+        lines += [f"#### {title.capitalize()}", ""]
+        lines += _table(["figure", "value", "note"], [list(row) for row in rows], {1})
+        lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"

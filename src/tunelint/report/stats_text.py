@@ -5,10 +5,12 @@ File names and the model, tokenizer and note lines are shown through ``escape.te
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from tunelint.escape import terminal
 from tunelint.profile import DEFAULT_PROFILE
+from tunelint.report import output_width, wrap
 
 COLUMNS = ("min", "max", "mean", "median", "p5", "p10", "p90", "p95")
 DISTRIBUTIONS = (
@@ -21,10 +23,10 @@ BAR_WIDTH = 30
 
 
 def number(value: float | int) -> str:
-    """1,648.4 for a fraction, 8,032 for a whole number."""
-    if isinstance(value, float) and not value.is_integer():
+    """1,648.4 for a fraction, 8,032 for a whole number (or one that rounds to it)."""
+    if isinstance(value, float) and not round(value, 1).is_integer():
         return f"{value:,.1f}"
-    return f"{int(value):,}"
+    return f"{round(value):,}"
 
 
 def lines_skipped(count: int) -> str:
@@ -56,10 +58,12 @@ def histogram_lines(histogram: list[dict[str, int]]) -> list[str]:
     ]
 
 
-def distribution_rows(figures: dict[str, Any]) -> list[list[str]]:
-    """[label, min, max, ...] per distribution of one file's figures."""
+def distribution_rows(figures: dict[str, Any], whole: bool = False) -> list[list[str]]:
+    """[label, min, max, ...] per distribution of one file's figures; ``whole``: fractions
+    rounded to whole numbers (a narrower table)."""
+    shown = (lambda value: number(round(value))) if whole else number
     return [
-        [label, *(number(figures[key][c]) for c in COLUMNS)]
+        [label, *(shown(figures[key][c]) for c in COLUMNS)]
         for key, label in DISTRIBUTIONS
         if figures[key] is not None
     ]
@@ -82,10 +86,10 @@ def figure_rows(figures: dict[str, Any], report: dict[str, Any]) -> list[tuple[s
         if figures["cost_usd"] is None
         else (
             money(figures["cost_usd"]),
-            f"at ${model['price_per_million_usd']:,.2f} per 1M training tokens,"
-            f" price checked {model['price_checked']}",
+            f"price checked {model['price_checked']}",
         )
     )
+    epochs = "-" if figures["epochs"] is None else number(figures["epochs"])
     return [
         ("examples", number(figures["examples"]), lines_skipped(figures["skipped_lines"])),
         ("missing system message", number(figures["missing_system"]), ""),
@@ -93,7 +97,7 @@ def figure_rows(figures: dict[str, Any], report: dict[str, Any]) -> list[tuple[s
         ("untrained assistant tokens", number(figures["untrained_assistant_tokens"]), "weight: 0"),
         ("over token limit", over, "truncated in training"),
         ("billing tokens", number(figures["billing_tokens"]), capped),
-        ("epochs", number(figures["epochs"]), report["epochs_source"]),
+        ("epochs", epochs, report["epochs_source"] if figures["epochs"] else "per line format"),
         ("charged tokens", number(figures["charged_tokens"]), "billing tokens x epochs"),
         ("estimated cost", *cost),
     ]
@@ -108,18 +112,35 @@ def no_examples(figures: dict[str, Any]) -> str:
     )
 
 
-def model_line(report: dict[str, Any]) -> str:
-    """The model, its tokenizer, limit and price; a profile other than OpenAI is named first."""
+def model_parts(report: dict[str, Any]) -> list[str]:
+    """The model and its tokenizer, its limit, its price; a profile other than OpenAI is
+    named first."""
     model = report["model"]
     profile = "" if model["profile"] == DEFAULT_PROFILE else f"profile {model['profile']}: "
     tokenizer = "" if model["tokens_are_estimate"] else f" ({model['tokenizer']})"
     limit = model["token_limit"]
     price = model["price_per_million_usd"]
-    return (
-        f"{profile}model {model['name']}{tokenizer},"
-        f" {'no published token limit' if limit is None else f'token limit {limit:,}'},"
-        f" {'price not published' if price is None else f'${price:,.2f} per 1M training tokens'}"
-    )
+    return [
+        f"{profile}model {model['name']}{tokenizer}",
+        "no published token limit" if limit is None else f"token limit {limit:,}",
+        "price not published" if price is None else f"${price:,.2f} per 1M training tokens",
+    ]
+
+
+def model_line(report: dict[str, Any]) -> str:
+    return ", ".join(model_parts(report))
+
+
+def _model_lines(report: dict[str, Any], width: int) -> list[str]:
+    """``model_line`` in lines of ``width``, broken after a comma."""
+    lines = [""]
+    for part in model_parts(report):
+        if lines[-1] and len(f"{lines[-1]}, {part}") > width:
+            lines[-1] += ","
+            lines.append(f"  {part}")
+        else:
+            lines[-1] = f"{lines[-1]}, {part}" if lines[-1] else part
+    return lines
 
 
 def estimate_line(report: dict[str, Any]) -> str | None:
@@ -130,41 +151,109 @@ def estimate_line(report: dict[str, Any]) -> str | None:
     return f"token counts are an {model['tokenizer']}"
 
 
-def _section(title: str, figures: dict[str, Any], report: dict[str, Any]) -> list[str]:
-    lines = [title]
-    if not figures["examples"]:
-        return [*lines, f"  {no_examples(figures)}", ""]
-    table = [["", *COLUMNS], *distribution_rows(figures)]
-    widths = [max(len(row[i]) for row in table) for i in range(len(COLUMNS) + 1)]
-    for row in table:
-        cells = [row[0].ljust(widths[0])] + [
-            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+def _table(figures: dict[str, Any], width: int) -> list[str]:
+    """The distributions, as figured; with whole numbers where that is too wide."""
+    for whole in (False, True):
+        table = [["", *COLUMNS], *distribution_rows(figures, whole)]
+        widths = [max(len(row[i]) for row in table) for i in range(len(COLUMNS) + 1)]
+        lines = [
+            "  "
+            + "  ".join(
+                [row[0].ljust(widths[0])]
+                + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
+            ).rstrip()
+            for row in table
         ]
-        lines.append("  " + "  ".join(cells).rstrip())
-    lines.append("")
-    rows = figure_rows(figures, report)
+        if max(map(len, lines)) <= width:
+            break
+    return lines
+
+
+def _figures(rows: list[tuple[str, str, str]], width: int) -> list[str]:
+    """``label  value  (note)`` lines; a note too long for the line wraps under itself."""
     label_width = max(len(r[0]) for r in rows)
     value_width = max(len(r[1]) for r in rows)
+    lines = []
     for label, value, why in rows:
-        note = f"  ({why})" if why else ""
-        lines.append(f"  {label:<{label_width}}  {value:>{value_width}}{note}")
-    lines.append("")
+        start = f"  {label:<{label_width}}  {value:>{value_width}}"
+        if not why:
+            lines.append(start)
+            continue
+        hanging = " " * (len(start) + 3)
+        lines += wrap(f"({why})", max(width, len(hanging) + 20), f"{start}  ", hanging)
+    return lines
+
+
+def _section(title: str, figures: dict[str, Any], report: dict[str, Any], width: int) -> list[str]:
+    lines = [title]
+    if not figures["examples"]:
+        return [*lines, *wrap(no_examples(figures), width, "  ", "  "), ""]
+    lines += [*_table(figures, width), ""]
+    lines += [*_figures(figure_rows(figures, report), width), ""]
     lines.append("  tokens per example:")
     lines += [f"  {line}" for line in histogram_lines(figures["histogram"])]
     lines.append("")
     return lines
 
 
+def file_title(
+    figures: dict[str, Any], report: dict[str, Any], shown: Callable[[str], str] = terminal
+) -> str:
+    """A file's name as ``shown`` escapes it for the output, with its line format when the
+    files are of several."""
+    name = shown(figures["file"])
+    return f"{name} ({figures['line_format']})" if len(report["formats"]) > 1 else name
+
+
+def totals(report: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(title, figures) of the totals shown after the files: over files of one line format,
+    the total; over several, the total of each format that has more than one file (the
+    grand total, ``grand_total_rows``, follows them)."""
+    files, formats = report["files"], report["formats"]
+    if len(formats) == 1:
+        return [(f"total ({len(files)} files)", report["total"])] if len(files) > 1 else []
+    return [
+        (f"total of the {figures['line_format']} files ({figures['files']} files)", figures)
+        for figures in formats
+        if figures["files"] > 1
+    ]
+
+
+def grand_total_rows(report: dict[str, Any]) -> tuple[str, list[tuple[str, str, str]]] | None:
+    """The title and figures of the total over files of several line formats (each its own
+    training job), of only what adds up across them; None for files of one format."""
+    if len(report["formats"]) == 1:
+        return None
+    kept = ("examples", "billing tokens", "charged tokens", "estimated cost")
+    summed = "the sum of the line formats' totals"
+    rows = [
+        (label, value, summed if label in kept[2:] else why)
+        for label, value, why in figure_rows(report["total"], report)
+        if label in kept
+    ]
+    title = (
+        f"total ({len(report['files'])} files in {len(report['formats'])} line formats,"
+        " each its own training job)"
+    )
+    return title, rows
+
+
 def render(report: dict[str, Any]) -> str:
-    lines = [terminal(model_line(report))]
+    width = output_width()
+    lines = [terminal(line) for line in _model_lines(report, width)]
     estimate = estimate_line(report)
     if estimate:
-        lines.append(f"note: {terminal(estimate)}")
+        lines += wrap(f"note: {terminal(estimate)}", width, hanging="      ")
     if report["model"]["note"]:
-        lines.append(f"note: {terminal(report['model']['note'])}; figures shown for reference")
+        note = f"note: {terminal(report['model']['note'])}; figures shown for reference"
+        lines += wrap(note, width, hanging="      ")
     lines.append("")
     for figures in report["files"]:
-        lines += _section(terminal(figures["file"]), figures, report)
-    if len(report["files"]) > 1:
-        lines += _section(f"total ({len(report['files'])} files)", report["total"], report)
+        lines += _section(file_title(figures, report), figures, report, width)
+    for title, figures in totals(report):
+        lines += _section(title, figures, report, width)
+    grand_total = grand_total_rows(report)
+    if grand_total is not None:
+        title, rows = grand_total
+        lines += [*wrap(title, width), *_figures(rows, width), ""]
     return "\n".join(lines).rstrip("\n") + "\n"

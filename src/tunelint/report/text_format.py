@@ -21,10 +21,13 @@ def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
-def summary_line(results: list[FileResult]) -> str:
-    """``Checked 2 files, 120 lines: 3 errors, 1 warning (2 lines not checked ...)``."""
-    errors = sum(r.count(Level.ERROR) for r in results)
-    warnings = sum(r.count(Level.WARNING) for r in results)
+def summary_line(results: list[FileResult], unused: FileResult | None = None) -> str:
+    """``Checked 2 files, 120 lines: 3 errors, 1 warning (2 lines not checked ...)``: the
+    files and lines of ``results``; the findings of those and of ``unused`` (the unused
+    suppressions, in the config file, which is not counted as a checked file)."""
+    findings = report.every_result(results, unused)
+    errors = sum(r.count(Level.ERROR) for r in findings)
+    warnings = sum(r.count(Level.WARNING) for r in findings)
     lines = sum(r.lines for r in results)
     skipped: Counter[str] = Counter()
     for result in results:
@@ -61,6 +64,6 @@ class Formatter(report.Formatter):
         for d in result.diagnostics:
             self.out.write(line(d) + "\n")
 
-    def end(self, results: list[FileResult]) -> None:
+    def end(self, results: list[FileResult], unused: FileResult | None = None) -> None:
         if not self.quiet:
-            self.out.write(summary_line(results) + "\n")
+            self.out.write(summary_line(results, unused) + "\n")

@@ -71,6 +71,9 @@ class Rule:
     """Whether the rule's findings are about the file as a whole (counts, duplicates, its
     first bytes), not the line they are placed on: diff mode reports them for every file
     that changed, wherever they sit."""
+    about_file: ClassVar[bool] = False
+    """True for a rule whose finding is about the file as a whole (its size, how many
+    examples it has), not about one example: a baseline matches it by file, rule and path."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -117,6 +120,7 @@ class FileRule(Rule):
 
     applies_to = ("*",)
     whole_file = True
+    about_file = True
 
     def check_file(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Problem]:
         raise NotImplementedError

@@ -143,6 +143,7 @@ class PromptWithoutSeparator(DatasetRule):
     id = "prompt_without_separator"
     level = Level.WARNING
     summary = "The prompts do not end with a common separator."
+    about_file = True
     applies_to = ("completion",)
 
     def start(self, ctx: RuleContext) -> _Suffix:

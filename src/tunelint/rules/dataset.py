@@ -14,6 +14,8 @@ from tunelint.rules.base import DatasetRule, RuleContext
 class _ExampleCount(DatasetRule):
     """State: how many examples the file has."""
 
+    about_file = True
+
     def start(self, ctx: RuleContext) -> int:
         return 0
 
