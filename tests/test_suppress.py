@@ -88,20 +88,20 @@ def test_suppressions_for_files_not_checked_are_not_unused(data):
     [
         (
             "per-file-ignores:\n  'a/*': [missing_contnet]\n",
-            "2: unknown rule 'missing_contnet'; did you mean 'missing_content'?",
+            "2: per-file-ignores.a/*[0]: unknown rule 'missing_contnet'; did you mean 'missing_content'?",
         ),
-        ("per-file-ignores: [a]\n", "1: 'per-file-ignores' must map file globs to rule ids"),
+        ("per-file-ignores: [a]\n", "1: per-file-ignores: must be a mapping, not ['a']"),
         (
             "ignore-examples:\n  blank_line:\n    - {line: 3}\n",
-            "3: ignore-examples blank_line: every entry needs a 'reason'",
+            "3: ignore-examples.blank_line[0]: every entry needs a 'reason'",
         ),
         (
             "ignore-examples:\n  blank_line:\n    - {line: 3, reason: x}\n    - {lien: 3, reason: x}\n",
-            "4: ignore-examples blank_line: unknown key 'lien'; did you mean 'line'?",
+            "4: ignore-examples.blank_line[1]: unknown key 'lien'; did you mean 'line'?",
         ),
         (
             "ignore-examples:\n  blank_line:\n    - {line: 0, reason: x}\n",
-            "'line' must be a line number, not 0",
+            "3: ignore-examples.blank_line[0].line: must be an integer >= 1, not 0",
         ),
         (
             "ignore-examples:\n  blank_line:\n    - {line: 1, hash: ab, reason: x}\n",
@@ -109,7 +109,7 @@ def test_suppressions_for_files_not_checked_are_not_unused(data):
         ),
         (
             "ignore-examples:\n  blank_line: {line: 1}\n",
-            "2: ignore-examples blank_line: must be a list",
+            "2: ignore-examples.blank_line: must be a list, not {'line': 1}",
         ),
         (
             "ignore-exampels: {}\n",

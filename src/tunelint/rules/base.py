@@ -26,9 +26,10 @@ REGISTRY: dict[str, type[Rule]] = {}
 
 @dataclass(frozen=True)
 class Option:
-    """One configurable option of a rule."""
+    """One configurable option of a rule: ``type`` is a type hint the config is checked
+    against (``tunelint.schema``: e.g. ``Annotated[int, AtLeast(1)] | None``)."""
 
-    type: type | tuple[type, ...]
+    type: Any
     default: Any
     help: str
 
@@ -36,7 +37,7 @@ class Option:
 @dataclass(frozen=True)
 class RuleContext:
     """What a rule may read besides the example: its options, the active profile, and the
-    config's top-level settings (``model``, ``max_tokens_per_example``, ...)."""
+    config's top-level settings (``model``, ``profile``, ...)."""
 
     options: Mapping[str, Any]
     profile: Any  # tunelint.profile.Profile; typed loosely to keep rules import-light
