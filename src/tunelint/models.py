@@ -101,10 +101,10 @@ class Catalog:
         raise UnknownModel(f"unknown model {name!r}; known models: {', '.join(self.names())}")
 
 
-def parse_catalog(text: str, source: str) -> Catalog:
+def parse_catalog(text: str, source: str, bundled: bool = False) -> Catalog:
     """A catalog document checked against ``Catalog`` (raises ``SchemaError``); each model and
     encoding takes its name from its key."""
-    data, lines = parse_yaml(text, source)
+    data, lines = parse_yaml(text, source, bundled)
     where = Where(source, lines)
     for section in ("models", "encodings"):
         name_entries(data.get(section) if isinstance(data, dict) else None, where / section)
@@ -121,7 +121,7 @@ def parse_catalog(text: str, source: str) -> Catalog:
 def load_catalog() -> Catalog:
     """The bundled catalog, parsed and validated once."""
     text = resources.files("tunelint.data").joinpath("models.yaml").read_text("utf-8")
-    return parse_catalog(text, "tunelint/data/models.yaml")
+    return parse_catalog(text, "tunelint/data/models.yaml", bundled=True)
 
 
 def resolve_model(name: str | None) -> Model:

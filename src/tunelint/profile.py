@@ -189,9 +189,9 @@ def merged(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _layer(text: str, source: str, seen: tuple[str, ...]) -> dict[str, Any]:
+def _layer(text: str, source: str, seen: tuple[str, ...], bundled: bool) -> dict[str, Any]:
     """One profile file checked on its own, laid over the profile it extends."""
-    data, lines = parse_yaml(text, source)
+    data, lines = parse_yaml(text, source, bundled)
     where = Where(source, lines)
     convert(Profile, data, where, partial=True)
     data = dict(data or {})
@@ -205,7 +205,7 @@ def _layer(text: str, source: str, seen: tuple[str, ...]) -> dict[str, Any]:
 
 def _bundled_layer(name: str, seen: tuple[str, ...]) -> dict[str, Any]:
     text = resources.files("tunelint.profiles").joinpath(f"{name}.yaml").read_text("utf-8")
-    return _layer(text, f"tunelint/profiles/{name}.yaml", seen)
+    return _layer(text, f"tunelint/profiles/{name}.yaml", seen, bundled=True)
 
 
 def _profile(data: dict[str, Any], source: str) -> Profile:
@@ -230,7 +230,7 @@ def load_profile_file(path: str | Path) -> Profile:
     ``ProfileError``."""
     source = str(path)
     try:
-        return _profile(_layer(read_document(path, "profile"), source, ()), source)
+        return _profile(_layer(read_document(path, "profile"), source, (), False), source)
     except SchemaError as error:
         raise ProfileError(error.message, error.source, error.line) from None
 

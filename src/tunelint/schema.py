@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import difflib
+import functools
 import reprlib
 import types
 import typing
@@ -276,6 +277,7 @@ class _Field:
     required: bool
 
 
+@functools.cache
 def fields_of(record: type) -> dict[str, _Field]:
     """A TypedDict's or dataclass's keys as the document spells them."""
     hints = typing.get_type_hints(record, include_extras=True)
