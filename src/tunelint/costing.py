@@ -30,6 +30,7 @@ from typing import Any
 
 from tunelint.models import Model, UnknownModel, load_catalog, resolve_model
 from tunelint.profile import Profile, ProfileModel, load_profile
+from tunelint.schema import shown
 from tunelint.tokens import TextCounter, text_counter
 
 PROXY_ENCODING = "o200k_base"
@@ -141,7 +142,9 @@ def _profile_model(profile: Profile, name: str | None) -> ProfileModel:
         if catalog is not None and model.name in (catalog.name, *catalog.aliases):
             return model
     known = ", ".join(model.name for model in profile.models)
-    raise UnknownModel(f"unknown model {name!r} for profile {profile.name}; known models: {known}")
+    raise UnknownModel(
+        f"unknown model {shown(name)} for profile {profile.name}; known models: {known}"
+    )
 
 
 @functools.cache

@@ -12,7 +12,7 @@ from importlib import resources
 from typing import Annotated, TypedDict
 
 from tunelint.documents import parse_yaml
-from tunelint.schema import AtLeast, Where, convert, name_entries
+from tunelint.schema import AtLeast, Where, convert, name_entries, shown
 
 
 class UnknownModel(KeyError):
@@ -98,7 +98,7 @@ class Catalog:
         for model in self.models.values():
             if base == model.name or base in model.aliases:
                 return model
-        raise UnknownModel(f"unknown model {name!r}; known models: {', '.join(self.names())}")
+        raise UnknownModel(f"unknown model {shown(name)}; known models: {', '.join(self.names())}")
 
 
 def parse_catalog(text: str, source: str, bundled: bool = False) -> Catalog:
