@@ -4,8 +4,10 @@ import pytest
 
 from conftest import assistant, chat, small_file_config, user
 from tunelint.config import ConfigError, load_config
+from tunelint.diagnostics import Diagnostic, Level
 from tunelint.engine import check_file
 from tunelint.fingerprint import example_hash
+from tunelint.ignores import Suppression, SuppressionIndex
 from tunelint.suppress import Filter
 
 EMPTY = chat(user(), assistant(""))
@@ -131,3 +133,26 @@ def test_effective_config_lists_suppressions_and_baseline(tmp_path):
     shown = load_config(path).as_dict()
     assert shown["baseline"] == "b.json"
     assert shown["suppressions"] == ["per-file-ignores 'x/*': blank_line"]
+
+
+def test_the_first_covering_suppression_in_config_order_wins_whatever_its_kind():
+    by_line = Suppression("missing_content", line=1, reason="first")
+    whole_file = Suppression("missing_content", ("legacy/*",))
+    by_hash = Suppression("missing_content", hash="abc", reason="third")
+    finding = Diagnostic("legacy/d.jsonl", 1, 1, "missing_content", Level.ERROR, "empty")
+    for order in (
+        [by_line, whole_file, by_hash],
+        [whole_file, by_hash, by_line],
+        [by_hash, by_line],
+    ):
+        index = SuppressionIndex(order).for_file("legacy/d.jsonl")
+        assert index.covering(finding, "abc") is order[0]
+    assert SuppressionIndex([by_line]).for_file("x.jsonl").covering(finding, None) is by_line
+    assert SuppressionIndex([whole_file]).for_file("new/d.jsonl").covering(finding, None) is None
+
+
+def test_suppression_globs_are_compiled_once_however_often_they_are_named():
+    entries = [Suppression(rule, ("legacy/*",)) for rule in ("blank_line", "invalid_json")] * 500
+    index = SuppressionIndex(entries)
+    assert [glob.pattern for glob in index.globs.globs] == ["legacy/*"]
+    assert len(index.for_file("legacy/a.jsonl").applicable) == 1000
