@@ -37,7 +37,7 @@ def test_levels_options_shorthand_and_off(tmp_path):
 def test_unknown_rule_names_file_line_and_suggestion(tmp_path):
     message = error_of(tmp_path, "rules:\n  blank_line: off\n  missing_contnet: off\n")
     assert message.endswith(
-        ".tunelint.yaml:3: rules: unknown rule 'missing_contnet'; did you mean 'missing_content'?"
+        ".tunelint.yaml:3: unknown rule 'missing_contnet'; did you mean 'missing_content'?"
     )
 
 
@@ -53,7 +53,7 @@ def test_bad_level_and_bad_yaml(tmp_path):
 
 
 def test_not_a_mapping_and_wrong_setting_type(tmp_path):
-    assert ":1: must be a mapping, not ['a', 'b']" in error_of(tmp_path, "- a\n- b\n")
+    assert ":1: the config must be a mapping, not list" in error_of(tmp_path, "- a\n- b\n")
     assert ":1: max_tokens_per_example: must be an integer >= 1 or null, not 'many'" in error_of(
         tmp_path, "max_tokens_per_example: many\n"
     )
@@ -105,8 +105,8 @@ def test_rule_option_assignments_from_the_command_line():
     [
         ("format: chatt\n", ":1: unknown format 'chatt' for profile openai; did you mean 'chat'?"),
         ("\nmodel: gpt-9\n", ":2: unknown model 'gpt-9'; known models: gpt-3.5-turbo"),
-        ("epochs: {bogus: -3}\n", ":1: epochs: unknown key 'bogus' (allowed: target, min, max"),
-        ("profile: opneai\n", ":1: profile: unknown profile 'opneai'; did you mean 'openai'?"),
+        ("epochs: {bogus: -3}\n", ":1: epochs: unknown key 'bogus' (known: target, min, max"),
+        ("profile: opneai\n", ":1: unknown profile 'opneai'; did you mean 'openai'?"),
         (
             "max_tokens_per_example: -5\n",
             ":1: max_tokens_per_example: must be an integer >= 1, not -5",
@@ -144,7 +144,7 @@ def test_pyproject_errors_name_the_line_of_the_key(tmp_path):
     )
     with pytest.raises(ConfigError) as caught:
         load_config(pyproject)
-    assert str(caught.value).startswith(f"{pyproject}:10: rules: unknown rule 'missing_contnet'")
+    assert str(caught.value).startswith(f"{pyproject}:10: unknown rule 'missing_contnet'")
     pyproject.write_text(pyproject.read_text().replace("missing_contnet", "missing_content"))
     with pytest.raises(ConfigError) as caught:
         load_config(pyproject)

@@ -48,7 +48,7 @@ def test_a_profile_file_that_extends_a_bundled_one_loads(tmp_path):
 def test_a_misspelt_key_in_a_profile_file_is_an_error_at_its_line(tmp_path):
     message = profile_error(tmp_path, CHILD + "limts: {min_examples: 3}\n")
     assert message.endswith(
-        "custom.yaml:7: unknown key 'limts'; did you mean 'limits'? (allowed: name, title,"
+        "custom.yaml:7: unknown key 'limts'; did you mean 'limits'? (known: name, title,"
         " checked, source, tokenizer, formats, default_format, limits, models, notes, training,"
         " extends)"
     )
@@ -68,7 +68,7 @@ def test_profile_values_are_checked(tmp_path):
         "custom.yaml:9: formats.chat.turn_order: must be one of any, system_then_alternate,"
         " user_first_assistant_last, not 'alternate'"
     ) in profile_error(tmp_path, text)
-    assert "custom.yaml:1: extends: unknown profile 'opneai'; did you mean 'openai'?" in (
+    assert "custom.yaml:1: unknown profile 'opneai'; did you mean 'openai'?" in (
         profile_error(tmp_path, CHILD.replace("openai", "opneai"))
     )
     assert "training.loss: must be one of assistant, completion, all or null" in profile_error(

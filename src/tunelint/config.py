@@ -135,14 +135,14 @@ class RuleLayer:
 def _parse_level(value: Any, where: Where) -> Level:
     if value is False:  # YAML 1.1 reads a bare `off` as false
         return Level.OFF
-    if value is True:
-        raise where.error("a level is error, warning or off (true takes the rule's default)")
     try:
         return Level(value)
-    except ValueError:
-        raise where.error(
+    except ValueError:  # "level must be ..." says what it is: no key path needed
+        raise SchemaError(
             f"level must be error, warning or off, not {shown(value)}"
-            f"{did_you_mean(value, [level.value for level in Level])}"
+            f"{did_you_mean(value, [level.value for level in Level])}",
+            where.source,
+            where.line,
         ) from None
 
 
@@ -384,6 +384,8 @@ def _apply(data: Any, config: Config, path: Path | None, seen: tuple[Path, ...])
     where = Where(str(path) if path else None)
     if path is not None:
         data, where = _read(path)
+    if data is not None and not isinstance(data, dict):
+        raise where.error(f"the config must be a mapping, not {type(data).__name__}")
     parsed = convert(ConfigFile, {} if data is None else data, where)
     if parsed.get("extends") not in (None, "default"):
         config = _extends(parsed["extends"], path, seen, where / "extends", config)

@@ -63,7 +63,7 @@ def read_document(path: str | Path, what: str = "config") -> str:
     try:
         return b"".join(chunks).decode("utf-8")
     except UnicodeDecodeError as error:
-        raise SchemaError(f"not UTF-8 (byte {error.start})", source) from None
+        raise SchemaError(f"cannot read: {error}", source) from None
 
 
 def _kind(mode: int) -> str:

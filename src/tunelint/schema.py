@@ -79,7 +79,8 @@ class Where:
     lines: Mapping[KeyPath, int] = dataclasses.field(default_factory=dict)
     path: KeyPath = ()
     key_line: int | None = None
-    """For a mapping's key (checked as a value): the line of that key."""
+    """For a mapping's key checked as a value: the key's line (and no key path: the message
+    names what the key is, "unknown rule 'x'")."""
 
     def __truediv__(self, key: str | int) -> Where:
         return Where(
@@ -155,8 +156,6 @@ def describe(hint: Any) -> str:
     for extra in extras:
         if isinstance(extra, AtLeast):
             text += f" >= {extra.minimum}"
-        if isinstance(extra, OneOf):
-            text = f"a {extra.what} name"
     return text
 
 
@@ -243,10 +242,12 @@ def _check_extra(extra: Any, value: Any, where: Where, hint: Any) -> None:
         raise where.error(f"must be {describe(hint)}, not {shown(value)}")
     if isinstance(extra, OneOf):
         known = extra.known()
-        if value not in known:
+        if value not in known:  # "unknown rule 'x'" says what it is: no key path needed
             listed = f" (known: {', '.join(known)})" if len(known) <= 16 else ""
-            raise where.error(
-                f"unknown {extra.what} {shown(value)}{did_you_mean(value, known)}{listed}"
+            raise SchemaError(
+                f"unknown {extra.what} {shown(value)}{did_you_mean(value, known)}{listed}",
+                where.source,
+                where.line,
             )
 
 
@@ -264,7 +265,7 @@ def _mapping(
         raise where.error(f"must be {describe(hint)}, not {shown(value)}")
     return {
         convert(
-            key_hint, key, dataclasses.replace(where, key_line=(where / str(key)).line)
+            key_hint, key, Where(where.source, where.lines, (), (where / str(key)).line)
         ): convert(value_hint, item, where / str(key), partial)
         for key, item in value.items()
     }
@@ -302,7 +303,7 @@ def _record(record: type, value: Any, where: Where, partial: bool) -> Any:
         if key not in declared:
             raise where.error(
                 f"unknown key {shown(key)}{did_you_mean(key, declared)}"
-                f" (allowed: {', '.join(declared)})",
+                f" (known: {', '.join(declared)})",
                 str(key),
             )
     if not partial:
