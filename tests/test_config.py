@@ -8,7 +8,7 @@ import pytest
 
 from conftest import REPO, assistant, chat, lint, user
 from tunelint.cli import main
-from tunelint.config import ConfigError, RuleSetting, load_config
+from tunelint.config import ConfigError, RuleSetting, load_config, settings_reference
 from tunelint.diagnostics import Level
 from tunelint.globs import GlobSet
 
@@ -130,9 +130,7 @@ def test_epochs_constants_are_whole_numbers_and_a_count_is_at_least_one(tmp_path
     assert ":1: epochs.max: must be an integer >= 0, not -3" in error_of(
         tmp_path, "epochs: {max: -3}\n"
     )
-    assert ":1: epochs: must be an integer >= 1, not 0" in error_of(
-        tmp_path, "epochs: 0\n"
-    )
+    assert ":1: epochs: must be an integer >= 1, not 0" in error_of(tmp_path, "epochs: 0\n")
 
 
 def test_pyproject_errors_name_the_line_of_the_key(tmp_path):
@@ -176,7 +174,9 @@ def test_rule_options_are_checked_against_the_rules_declared_options(tmp_path):
 
 def test_over_token_limit_reports_against_its_option():
     long_example = chat(user("word " * 200), assistant())
-    result = lint(long_example, config={"rules": {"over_token_limit": {"max_tokens_per_example": 5}}})
+    result = lint(
+        long_example, config={"rules": {"over_token_limit": {"max_tokens_per_example": 5}}}
+    )
     found = [d.message for d in result.diagnostics if d.rule == "over_token_limit"]
     assert len(found) == 1 and "over the limit of 5 for gpt-4o-mini-2024-07-18" in found[0]
 
@@ -215,7 +215,10 @@ def test_new_settings_are_typed_and_axolotl_merges_over_its_defaults(tmp_path):
         ("max_seq_length: 0\n", "max_seq_length: must be an integer >= 1, not 0"),
         ("line_cap_bytes: -1\n", "line_cap_bytes: must be an integer >= 1, not -1"),
         ("contamination: [1]\n", "contamination[0]: must be a string, not 1"),
-        ("axolotl: {field_mesages: x}\n", "unknown key 'field_mesages'; did you mean 'field_messages'?"),
+        (
+            "axolotl: {field_mesages: x}\n",
+            "unknown key 'field_mesages'; did you mean 'field_messages'?",
+        ),
         ("tokenizer: 3\n", "tokenizer: must be a string or null, not 3"),
     ]:
         assert expected in error_of(tmp_path, text)
@@ -233,7 +236,9 @@ def test_with_settings_checks_command_line_values_like_the_config():
 def test_nine_levels_of_aliases_under_model_are_refused_in_little_memory(tmp_path):
     levels = ["  - &l0 [" + ", ".join(["lol"] * 9) + "]"]
     levels += [f"  - &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]" for i in range(1, 9)]
-    path = write(tmp_path, "model:\n" + "\n".join(levels) + "\n  - [" + ", ".join(["*l8"] * 9) + "]\n")
+    path = write(
+        tmp_path, "model:\n" + "\n".join(levels) + "\n  - [" + ", ".join(["*l8"] * 9) + "]\n"
+    )
     tracemalloc.start()
     try:
         with pytest.raises(ConfigError) as caught:
@@ -262,7 +267,9 @@ def test_special_files_as_config_or_extends_are_clear_errors(tmp_path):
         message = error_of(tmp_path, f"extends: {target}\n")
         assert f".tunelint.yaml:1: extends: names '{target}'" in message
         assert f"a config must be a regular file, not a {kind}" in message
-    with pytest.raises(ConfigError, match="/dev/zero: a config must be a regular file, not a device"):
+    with pytest.raises(
+        ConfigError, match="/dev/zero: a config must be a regular file, not a device"
+    ):
         load_config("/dev/zero")
 
 
@@ -290,7 +297,11 @@ def test_globs_match_the_whole_path_its_last_components_or_the_file_name():
 
 def test_config_does_not_import_suppress_and_no_module_imports_configs_private_names():
     loaded = subprocess.run(
-        [sys.executable, "-c", "import sys, tunelint.config; print('tunelint.suppress' in sys.modules)"],
+        [
+            sys.executable,
+            "-c",
+            "import sys, tunelint.config; print('tunelint.suppress' in sys.modules)",
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -300,3 +311,12 @@ def test_config_does_not_import_suppress_and_no_module_imports_configs_private_n
         for node in ast.walk(ast.parse(module.read_text())):
             if isinstance(node, ast.ImportFrom) and node.module == "tunelint.config":
                 assert not [a.name for a in node.names if a.name.startswith("_")], module
+
+
+def test_settings_reference_documents_every_key_with_its_type():
+    reference = settings_reference()
+    for key in ("extends", "per-file-ignores", "tokenizer", "line_cap_bytes", "axolotl"):
+        assert f"- `{key}` (" in reference
+    assert (
+        "- `max_seq_length` (an integer >= 1 or null): the trainer's sequence length" in reference
+    )

@@ -22,11 +22,21 @@ from tunelint.costing import choose
 from tunelint.diagnostics import Level
 from tunelint.documents import parse_yaml, read_document, read_pyproject_section
 from tunelint.globs import GlobSet
-from tunelint.ignores import IGNORE_EXAMPLES, PER_FILE_IGNORES, Suppression
+from tunelint.ignores import IGNORE_EXAMPLES, PER_FILE_IGNORES, RuleId, Suppression
 from tunelint.models import EpochConstants, UnknownModel
 from tunelint.profile import available_profiles, load_profile
 from tunelint.rules import all_rules
-from tunelint.schema import AtLeast, OneOf, Parse, SchemaError, Where, convert, did_you_mean, shown
+from tunelint.schema import (
+    AtLeast,
+    OneOf,
+    Parse,
+    SchemaError,
+    Where,
+    convert,
+    describe,
+    did_you_mean,
+    shown,
+)
 
 CONFIG_NAMES = (".tunelint.yaml", ".tunelint.yml")
 TOKEN_RULE, TOKEN_OPTION = "over_token_limit", "max_tokens_per_example"
@@ -171,11 +181,11 @@ def _rule_layer(rule_id: str, value: Any, where: Where) -> RuleLayer:
 def _rule_table(value: Any, where: Where) -> dict[str, RuleLayer]:
     if value is None:
         return {}
-    table = convert(dict[Annotated[str, OneOf("rule", all_rules)], Any], value, where)
+    table = convert(dict[RuleId, Any], value, where)
     return {rule_id: _rule_layer(rule_id, item, where / rule_id) for rule_id, item in table.items()}
 
 
-RuleTable = Annotated[dict[str, RuleLayer], Parse(_rule_table)]
+RuleTable = Annotated[dict[str, RuleLayer], Parse(_rule_table, "a mapping")]
 
 
 class _OverrideFiles(TypedDict):
@@ -208,8 +218,6 @@ ConfigFile = TypedDict("ConfigFile", {key: s.hint for key, s in KEYS.items()}, t
 
 def settings_reference() -> str:
     """Every config key with its type and meaning, as Markdown lines (for the README)."""
-    from tunelint.schema import describe
-
     return "".join(f"- `{key}` ({describe(s.hint)}): {s.help}\n" for key, s in KEYS.items())
 
 
@@ -281,7 +289,7 @@ class Config:
             rule_id, sep, level = (part.strip() for part in assignment.partition("="))
             if not sep:
                 raise where.error(f"--rule wants ID=LEVEL, got {shown(assignment)}")
-            convert(Annotated[str, OneOf("rule", all_rules)], rule_id, where)
+            convert(RuleId, rule_id, where)
             rules[rule_id] = RuleSetting(_parse_level(level, where), rules[rule_id].options)
         return self._copy(rules, dict(self.settings))
 

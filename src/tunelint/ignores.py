@@ -87,8 +87,8 @@ def _ignore_examples(value: Any, where: Where) -> list[Suppression]:
     return parsed
 
 
-PER_FILE_IGNORES = Annotated[list[Suppression], Parse(_per_file_ignores)]
-IGNORE_EXAMPLES = Annotated[list[Suppression], Parse(_ignore_examples)]
+PER_FILE_IGNORES = Annotated[list[Suppression], Parse(_per_file_ignores, "a mapping")]
+IGNORE_EXAMPLES = Annotated[list[Suppression], Parse(_ignore_examples, "a mapping")]
 
 
 class FileSuppressions:

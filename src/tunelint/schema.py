@@ -125,9 +125,11 @@ class OneOf:
 
 @dataclass(frozen=True)
 class Parse:
-    """``Annotated[Any, Parse(f)]``: ``f(value, where)`` checks and converts the value."""
+    """``Annotated[Any, Parse(f, "a mapping")]``: ``f(value, where)`` checks and converts the
+    value; ``accepts`` says what it takes, for documentation."""
 
     function: Callable[[Any, Where], Any]
+    accepts: str
 
 
 _NAMES = {
@@ -143,6 +145,9 @@ _NAMES = {
 def describe(hint: Any) -> str:
     """What a hint accepts, in words: "an integer >= 1 or null"."""
     base, extras = _unwrap(hint)
+    parse = next((extra for extra in extras if isinstance(extra, Parse)), None)
+    if parse is not None:
+        return parse.accepts
     origin = typing.get_origin(base)
     if origin in (Union, types.UnionType):
         return " or ".join(describe(arg) for arg in typing.get_args(base))
