@@ -12,9 +12,10 @@ A schema is ordinary Python typing: ``str``, ``int``, ``bool``, ``float``, ``dat
 every error is a ``SchemaError`` naming the file, the line of the offending key where known,
 the key path and what is allowed, with the value shown truncated.
 
-Measured against a library (``python -X importtime``): pydantic 2 adds about 180 ms to every
-start and another 100 ms building its first model; cfgv adds 7 ms but reports no line numbers.
-This module adds under 2 ms.
+Why not a library (measured in fresh processes, best of 10, typing and dataclasses already
+loaded, as they are in tunelint): importing pydantic 2 and building a first model costs about
+100 ms on every start; cfgv (pre-commit's) 2 ms but reports no line numbers and checks no
+nested types; this module, with difflib and reprlib, 5 ms.
 """
 
 from __future__ import annotations
