@@ -33,8 +33,8 @@ MAX_EXPANDED_VALUES = 250_000
 """Values in a YAML document counting every alias expansion (1 MiB of plain YAML has fewer)."""
 
 
-def read_document(path: str | Path, what: str = "config") -> str:
-    """The text of a regular file of at most ``MAX_DOCUMENT_BYTES``; raises ``SchemaError``."""
+def read_document(path: str | Path, what: str = "config", limit: int = MAX_DOCUMENT_BYTES) -> str:
+    """The text of a regular file of at most ``limit`` bytes; raises ``SchemaError``."""
     source = str(path)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
@@ -46,8 +46,8 @@ def read_document(path: str | Path, what: str = "config") -> str:
         if not stat.S_ISREG(mode):
             raise SchemaError(f"a {what} must be a regular file, not a {_kind(mode)}", source)
         chunks, size = [], 0
-        while size <= MAX_DOCUMENT_BYTES:
-            chunk = os.read(descriptor, MAX_DOCUMENT_BYTES + 1 - size)
+        while size <= limit:
+            chunk = os.read(descriptor, limit + 1 - size)
             if not chunk:
                 break
             chunks.append(chunk)
@@ -56,10 +56,8 @@ def read_document(path: str | Path, what: str = "config") -> str:
         raise SchemaError(f"cannot read this {what}: {error.strerror}", source) from None
     finally:
         os.close(descriptor)
-    if size > MAX_DOCUMENT_BYTES:
-        raise SchemaError(
-            f"a {what} is at most {MAX_DOCUMENT_BYTES:,} bytes; this one is larger", source
-        )
+    if size > limit:
+        raise SchemaError(f"a {what} is at most {limit:,} bytes; this one is larger", source)
     try:
         return b"".join(chunks).decode("utf-8")
     except UnicodeDecodeError as error:

@@ -112,7 +112,7 @@ def parse_catalog(text: str, source: str, bundled: bool = False) -> Catalog:
     for name, model in catalog.models.items():
         if model.encoding not in catalog.encodings:
             raise (where / "models" / name / "encoding").error(
-                f"unknown encoding {model.encoding!r} (known: {', '.join(catalog.encodings)})"
+                f"unknown encoding {shown(model.encoding)} (known: {', '.join(catalog.encodings)})"
             )
     return catalog
 

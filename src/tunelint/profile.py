@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 from tunelint.documents import parse_yaml, read_document
 from tunelint.models import load_catalog
-from tunelint.schema import AtLeast, OneOf, SchemaError, Where, convert, name_entries
+from tunelint.schema import AtLeast, OneOf, SchemaError, Where, convert, name_entries, shown
 
 DEFAULT_PROFILE = "openai"
 
@@ -97,7 +97,7 @@ class FormatSpec:
             if not getattr(self, name):
                 object.__setattr__(self, name, self.name)
         if self.kind not in KINDS:
-            raise ValueError(f"format {self.name!r} needs a 'kind' ({', '.join(KINDS)})")
+            raise ValueError(f"format {shown(self.name)} needs a 'kind' ({', '.join(KINDS)})")
 
     @property
     def message_keys(self) -> frozenset[str]:
@@ -220,7 +220,7 @@ def _profile(data: dict[str, Any], source: str) -> Profile:
         raise (where / "formats").error(str(error)) from None
     if profile.default_format not in profile.formats:
         raise (where / "default_format").error(
-            f"{profile.default_format!r} is not one of its formats ({', '.join(profile.formats)})"
+            f"{shown(profile.default_format)} is not one of its formats ({', '.join(profile.formats)})"
         )
     return profile
 
@@ -240,7 +240,7 @@ def load_profile(name: str = DEFAULT_PROFILE) -> Profile:
     """The named bundled profile; raises KeyError naming the known ones when there is none,
     and ``ProfileError`` when its file does not fit the schema."""
     if name not in available_profiles():
-        raise KeyError(f"unknown profile {name!r}; known: {', '.join(available_profiles())}")
+        raise KeyError(f"unknown profile {shown(name)}; known: {', '.join(available_profiles())}")
     try:
         return _profile(_bundled_layer(name, (name,)), f"profile {name} (merged)")
     except SchemaError as error:
