@@ -201,7 +201,7 @@ def test_new_settings_are_typed_and_axolotl_merges_over_its_defaults(tmp_path):
         write(
             tmp_path,
             "tokenizer: models/qwen\nchat_template: t.jinja\nmax_seq_length: 4096\n"
-            "contamination: [eval/a.jsonl]\nline_cap_bytes: 1000\n"
+            "contamination: [eval/a.jsonl]\nline_cap_bytes: 1000\nloss: completion\n"
             "axolotl: {field_messages: conversations}\n",
         )
     )
@@ -210,7 +210,7 @@ def test_new_settings_are_typed_and_axolotl_merges_over_its_defaults(tmp_path):
         "message_property_mappings": {"role": "role", "content": "content"},
     }
     assert config.settings["contamination"] == ["eval/a.jsonl"]
-    assert config.settings["max_seq_length"] == 4096
+    assert (config.settings["max_seq_length"], config.settings["loss"]) == (4096, "completion")
     for text, expected in [
         ("max_seq_length: 0\n", "max_seq_length: must be an integer >= 1, not 0"),
         ("line_cap_bytes: -1\n", "line_cap_bytes: must be an integer >= 1, not -1"),
@@ -220,6 +220,7 @@ def test_new_settings_are_typed_and_axolotl_merges_over_its_defaults(tmp_path):
             "unknown key 'field_mesages'; did you mean 'field_messages'?",
         ),
         ("tokenizer: 3\n", "tokenizer: must be a string or null, not 3"),
+        ("loss: prompt\n", "loss: must be one of assistant, completion, all or null, not 'prompt'"),
     ]:
         assert expected in error_of(tmp_path, text)
 

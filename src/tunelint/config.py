@@ -16,7 +16,7 @@ import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, TypedDict, TypeVar
+from typing import Annotated, Any, Literal, TypedDict, TypeVar
 
 from tunelint.costing import choose
 from tunelint.diagnostics import Level
@@ -102,6 +102,11 @@ SETTINGS: dict[str, Setting] = {
         PositiveInt | None,
         None,
         "the trainer's sequence length in tokens (default: the profile's training.max_seq_length)",
+    ),
+    "loss": Setting(
+        Literal["assistant", "completion", "all"] | None,
+        None,
+        "what the trainer's loss covers (default: the profile's training.loss)",
     ),
     "contamination": Setting(
         list[str], [], "files of evaluation data that no training example may contain"
