@@ -118,12 +118,12 @@ def test_the_aggregate_merges_and_gives_exact_percentiles():
 
 
 def test_training_settings_come_from_the_config_then_the_profile():
-    class Profile:
-        training = {"trainer": "trl", "max_seq_length": 1024, "loss": "all"}
+    from tunelint.profile import load_profile
 
-    assert training_for(Profile(), {}) == Training("all", 1024)
-    assert training_for(Profile(), {"max_seq_length": 10}) == Training("all", 10)
-    assert training_for(object(), {}) == Training("assistant", None)
+    trl, openai = load_profile("trl"), load_profile("openai")
+    assert training_for(trl, {}) == Training("all", 1024)  # TRL SFTConfig's max_length
+    assert training_for(trl, {"max_seq_length": 10}) == Training("all", 10)
+    assert training_for(openai, {}) == Training("assistant", None)  # records no trainer
 
 
 def test_records_serialize_the_per_example_fields():

@@ -158,3 +158,11 @@ def test_tokenizer_problems_are_usage_errors(tokenizer_json, tmp_path, capsys, m
     hf_tokenizer.cache_clear()
     with pytest.raises(TokenizerError, match=r"pip install 'tunelint\[hf\]'"):
         hf_tokenizer(str(tokenizer_json))
+
+
+def test_models_come_from_the_catalog_the_profiles_list_or_a_base_model_label():
+    assert choose("openai", "gpt-4o").model.name == "gpt-4o-2024-08-06"  # catalog (models: null)
+    assert choose("azure-openai", None).model.name == "gpt-4o"  # the profile's first
+    base = choose("trl", None).model
+    assert (base.name, base.tokenizer, base.max_tokens) == ("base model", "hf-tokenizer-json", None)
+    assert base.source.startswith("trl records no models: huggingface/trl docs/source/")

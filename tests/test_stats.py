@@ -144,7 +144,7 @@ def test_epochs_heuristic_override_and_constants():
     assert report_for(TOY, cli_epochs=4)["epochs_source"] == "given"
     assert report_for(TOY, epochs=5)["total"]["epochs"] == 5
     assert report_for(TOY, epochs={"max": 10})["total"]["epochs"] == 10
-    with pytest.raises(ConfigError, match="'epochs' takes a number"):
+    with pytest.raises(ConfigError, match="epochs: unknown key 'maximum'; did you mean 'max'"):
         report_for(TOY, epochs={"maximum": 10})
 
 

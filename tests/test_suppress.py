@@ -4,8 +4,10 @@ import pytest
 
 from conftest import assistant, chat, small_file_config, user
 from tunelint.config import ConfigError, load_config
+from tunelint.diagnostics import Diagnostic, Level
 from tunelint.engine import check_file
 from tunelint.fingerprint import example_hash
+from tunelint.ignores import Suppression, SuppressionIndex
 from tunelint.suppress import Filter
 
 EMPTY = chat(user(), assistant(""))
@@ -90,18 +92,18 @@ def test_suppressions_for_files_not_checked_are_not_unused(data):
             "per-file-ignores:\n  'a/*': [missing_contnet]\n",
             "2: unknown rule 'missing_contnet'; did you mean 'missing_content'?",
         ),
-        ("per-file-ignores: [a]\n", "1: 'per-file-ignores' must map file globs to rule ids"),
+        ("per-file-ignores: [a]\n", "1: per-file-ignores: must be a mapping, not ['a']"),
         (
             "ignore-examples:\n  blank_line:\n    - {line: 3}\n",
-            "3: ignore-examples blank_line: every entry needs a 'reason'",
+            "3: ignore-examples.blank_line[0]: every entry needs a 'reason'",
         ),
         (
             "ignore-examples:\n  blank_line:\n    - {line: 3, reason: x}\n    - {lien: 3, reason: x}\n",
-            "4: ignore-examples blank_line: unknown key 'lien'; did you mean 'line'?",
+            "4: ignore-examples.blank_line[1]: unknown key 'lien'; did you mean 'line'?",
         ),
         (
             "ignore-examples:\n  blank_line:\n    - {line: 0, reason: x}\n",
-            "'line' must be a line number, not 0",
+            "3: ignore-examples.blank_line[0].line: must be an integer >= 1, not 0",
         ),
         (
             "ignore-examples:\n  blank_line:\n    - {line: 1, hash: ab, reason: x}\n",
@@ -109,7 +111,7 @@ def test_suppressions_for_files_not_checked_are_not_unused(data):
         ),
         (
             "ignore-examples:\n  blank_line: {line: 1}\n",
-            "2: ignore-examples blank_line: must be a list",
+            "2: ignore-examples.blank_line: must be a list, not {'line': 1}",
         ),
         (
             "ignore-exampels: {}\n",
@@ -131,3 +133,26 @@ def test_effective_config_lists_suppressions_and_baseline(tmp_path):
     shown = load_config(path).as_dict()
     assert shown["baseline"] == "b.json"
     assert shown["suppressions"] == ["per-file-ignores 'x/*': blank_line"]
+
+
+def test_the_first_covering_suppression_in_config_order_wins_whatever_its_kind():
+    by_line = Suppression("missing_content", line=1, reason="first")
+    whole_file = Suppression("missing_content", ("legacy/*",))
+    by_hash = Suppression("missing_content", hash="abc", reason="third")
+    finding = Diagnostic("legacy/d.jsonl", 1, 1, "missing_content", Level.ERROR, "empty")
+    for order in (
+        [by_line, whole_file, by_hash],
+        [whole_file, by_hash, by_line],
+        [by_hash, by_line],
+    ):
+        index = SuppressionIndex(order).for_file("legacy/d.jsonl")
+        assert index.covering(finding, "abc") is order[0]
+    assert SuppressionIndex([by_line]).for_file("x.jsonl").covering(finding, None) is by_line
+    assert SuppressionIndex([whole_file]).for_file("new/d.jsonl").covering(finding, None) is None
+
+
+def test_suppression_globs_are_compiled_once_however_often_they_are_named():
+    entries = [Suppression(rule, ("legacy/*",)) for rule in ("blank_line", "invalid_json")] * 500
+    index = SuppressionIndex(entries)
+    assert [glob.pattern for glob in index.globs.globs] == ["legacy/*"]
+    assert len(index.for_file("legacy/a.jsonl").applicable) == 1000

@@ -1,67 +1,131 @@
-"""Load, validate and resolve the YAML configuration.
+"""Load, validate and resolve the configuration.
 
 A config is found by walking up from the current directory (``.tunelint.yaml``,
 ``.tunelint.yml``, or ``[tool.tunelint]`` in ``pyproject.toml``) unless ``--config`` names one.
-Every key is checked against the declarations of the rules and of ``SETTINGS``; a mistake is
-a ``ConfigError`` naming the file and line. YAML is loaded with the safe loader only.
+Every key is declared here (``KEYS``, ``SETTINGS``) or by a rule (its ``Option``s) and checked
+at load with ``tunelint.schema``: an unknown key, a wrong type, a value out of range, an
+unknown profile, model or format is a ``ConfigError`` naming the file, the line and what is
+allowed. Files are read as ``tunelint.documents`` reads them: regular files of at most 1 MiB,
+YAML with the safe loader and its aliases' expansion bounded.
 """
 
 from __future__ import annotations
 
-import difflib
-import fnmatch
-import sys
+import copy
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypedDict, TypeVar
 
-import yaml
-
+from tunelint.costing import choose
 from tunelint.diagnostics import Level
-from tunelint.profile import available_profiles
+from tunelint.documents import parse_yaml, read_document, read_pyproject_section
+from tunelint.globs import GlobSet
+from tunelint.ignores import IGNORE_EXAMPLES, PER_FILE_IGNORES, RuleId, Suppression
+from tunelint.models import EpochConstants, UnknownModel
+from tunelint.profile import available_profiles, load_profile
 from tunelint.rules import all_rules
+from tunelint.schema import (
+    AtLeast,
+    OneOf,
+    Parse,
+    SchemaError,
+    Where,
+    convert,
+    describe,
+    did_you_mean,
+    shown,
+)
 
 CONFIG_NAMES = (".tunelint.yaml", ".tunelint.yml")
+TOKEN_RULE, TOKEN_OPTION = "over_token_limit", "max_tokens_per_example"
+"""The rule option that the top-level ``max_tokens_per_example`` is an alias of."""
+
+
+class ConfigError(SchemaError):
+    """A config that cannot be used; the message names the file and, where known, the line."""
 
 
 @dataclass(frozen=True)
 class Setting:
-    """A top-level config key other than ``rules``, ``extends``, ``ignore`` and ``overrides``."""
+    """One declared config key: its type hint (``tunelint.schema``), default and meaning."""
 
-    type: type | tuple[type, ...]
+    hint: Any
     default: Any
     help: str
 
 
+class AxolotlFields(TypedDict, total=False):
+    """Axolotl's dataset options of the same names (``type: chat_template``)."""
+
+    field_messages: str
+    message_property_mappings: dict[str, str]
+
+
+PositiveInt = Annotated[int, AtLeast(1)]
+Paths = list[str] | str
+
 SETTINGS: dict[str, Setting] = {
-    "profile": Setting(str, "openai", "provider profile whose format facts the rules use"),
-    "model": Setting(str, None, "model whose tokenizer, token limit and price apply"),
-    "max_tokens_per_example": Setting(int, None, "token limit per example (default: the model's)"),
-    "baseline": Setting(str, None, "baseline file of accepted findings (relative to the config)"),
+    "profile": Setting(
+        Annotated[str, OneOf("profile", available_profiles)],
+        "openai",
+        "provider profile whose format facts the rules use",
+    ),
+    "model": Setting(
+        str | None, None, "model whose tokenizer, token limit and price apply (the profile's)"
+    ),
+    "baseline": Setting(
+        str | None, None, "baseline file of accepted findings (relative to the config)"
+    ),
     "epochs": Setting(
-        (int, dict), None, "stats: epochs to estimate, or the default-epochs heuristic's constants"
+        PositiveInt | EpochConstants | None,
+        None,
+        "stats: epochs to estimate, or the default-epochs heuristic's constants",
     ),
     "format": Setting(
-        str, None, "line format to check files as (chat, preference, ...); default: detected"
+        str | None,
+        None,
+        "line format to check files as (the profile's: chat, ...); default: detected",
     ),
     "tokenizer": Setting(
-        str, None, "a local model directory (tokenizer.json, tokenizer_config.json): exact tokens"
+        str | None,
+        None,
+        "a local model directory (or tokenizer.json) whose tokenizer counts tokens",
     ),
-    "chat_template": Setting(str, None, "a chat template file instead of the tokenizer's own"),
-    "max_seq_length": Setting(int, None, "the trainer's max_seq_length (default: the profile's)"),
-    "line_cap_bytes": Setting(int, None, "longest line read (default 64 MiB); longer are skipped"),
-    "contamination": Setting(list, None, "eval files training examples must not quote"),
+    "chat_template": Setting(
+        str | None,
+        None,
+        "a Jinja chat template file to render examples with (default: the model's)",
+    ),
+    "max_seq_length": Setting(
+        PositiveInt | None,
+        None,
+        "the trainer's sequence length in tokens (default: the profile's training.max_seq_length)",
+    ),
+    "loss": Setting(
+        Literal["assistant", "completion", "all"] | None,
+        None,
+        "what the trainer's loss covers (default: the profile's training.loss)",
+    ),
+    "contamination": Setting(
+        list[str], [], "files of evaluation data that no training example may contain"
+    ),
+    "line_cap_bytes": Setting(
+        PositiveInt, 64 << 20, "longest line read (bytes); a longer one is a finding, skipped"
+    ),
+    "axolotl": Setting(
+        AxolotlFields,
+        {
+            "field_messages": "messages",
+            "message_property_mappings": {"role": "role", "content": "content"},
+        },
+        "how Axolotl reads a line: the key of its message list and each message's keys"
+        " (Axolotl's defaults, docs.axolotl.ai config reference: datasets)",
+    ),
 }
-
-
-class ConfigError(Exception):
-    """A config that cannot be used; the message names the file and, where known, the line."""
-
-    def __init__(self, message: str, source: str | None = None, line: int | None = None) -> None:
-        where = source or "<config>"
-        if line is not None:
-            where = f"{where}:{line}"
-        super().__init__(f"{where}: {message}")
+MAPPING_SETTINGS = frozenset({"axolotl"})
+"""Settings whose mapping is merged key by key over the inherited one."""
 
 
 @dataclass(frozen=True)
@@ -70,20 +134,118 @@ class RuleSetting:
     options: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class RuleLayer:
+    """What one config entry says about one rule: a level, options, or both."""
+
+    level: Level | None
+    options: dict[str, Any]
+
+    def over(self, rule_id: str, base: RuleSetting | None) -> RuleSetting:
+        rule = all_rules()[rule_id]
+        current = base or RuleSetting(rule.level, rule.default_options())
+        return RuleSetting(self.level or current.level, {**current.options, **self.options})
+
+
+def _parse_level(value: Any, where: Where) -> Level:
+    if value is False:  # YAML 1.1 reads a bare `off` as false
+        return Level.OFF
+    try:
+        return Level(value)
+    except ValueError:  # "level must be ..." says what it is: no key path needed
+        raise SchemaError(
+            f"level must be error, warning or off, not {shown(value)}"
+            f"{did_you_mean(value, [level.value for level in Level])}",
+            where.source,
+            where.line,
+        ) from None
+
+
+def _rule_layer(rule_id: str, value: Any, where: Where) -> RuleLayer:
+    rule = all_rules()[rule_id]
+    if value is True:
+        return RuleLayer(rule.level, {})
+    if not isinstance(value, dict):
+        return RuleLayer(_parse_level(value, where), {})
+    level, options = None, {}
+    for name, option_value in value.items():
+        if name == "level":
+            level = _parse_level(option_value, where / "level")
+        elif name in rule.options:
+            options[name] = convert(rule.options[name].type, option_value, where / name)
+        else:
+            known = ["level", *rule.options]
+            raise where.error(
+                f"rule '{rule_id}' has no option {shown(name)}{did_you_mean(name, known)}"
+                f" (options: {', '.join(known)})",
+                str(name),
+            )
+    return RuleLayer(level, options)
+
+
+def _rule_table(value: Any, where: Where) -> dict[str, RuleLayer]:
+    if value is None:
+        return {}
+    table = convert(dict[RuleId, Any], value, where)
+    return {rule_id: _rule_layer(rule_id, item, where / rule_id) for rule_id, item in table.items()}
+
+
+RuleTable = Annotated[dict[str, RuleLayer], Parse(_rule_table, "a mapping")]
+
+
+class _OverrideFiles(TypedDict):
+    files: Paths
+
+
+class Override(_OverrideFiles, total=False):
+    rules: RuleTable
+
+
+KEYS: dict[str, Setting] = {
+    "extends": Setting(str | None, None, "'default', or a config file this one is laid over"),
+    "rules": Setting(RuleTable, {}, "rule id -> level (error, warning, off) or {level, options}"),
+    "ignore": Setting(Paths, [], "globs of paths not to check"),
+    "overrides": Setting(list[Override], [], "per-path rule settings: [{files: [globs], rules}]"),
+    "per-file-ignores": Setting(PER_FILE_IGNORES, {}, "glob -> rule ids silenced in those files"),
+    "ignore-examples": Setting(
+        IGNORE_EXAMPLES, {}, "rule id -> examples silenced: [{hash or line, file?, reason}]"
+    ),
+    **SETTINGS,
+    TOKEN_OPTION: Setting(
+        all_rules()[TOKEN_RULE].options[TOKEN_OPTION].type,
+        None,
+        f"alias of rules.{TOKEN_RULE}.{TOKEN_OPTION}",
+    ),
+}
+ConfigFile = TypedDict("ConfigFile", {key: s.hint for key, s in KEYS.items()}, total=False)  # type: ignore[misc]
+"""The schema of one config file (``.tunelint.yaml`` or ``[tool.tunelint]``)."""
+
+
+def settings_reference() -> str:
+    """Every config key with its type and meaning, as Markdown lines (for the README)."""
+    return "".join(f"- `{key}` ({describe(s.hint)}): {s.help}\n" for key, s in KEYS.items())
+
+
 @dataclass
 class Config:
     """The effective configuration: rule settings, per-path overrides, ignores, settings."""
 
     rules: dict[str, RuleSetting]
     settings: dict[str, Any] = field(
-        default_factory=lambda: {k: s.default for k, s in SETTINGS.items()}
+        default_factory=lambda: copy.deepcopy({k: s.default for k, s in SETTINGS.items()})
     )
     ignore: list[str] = field(default_factory=list)
     overrides: list[tuple[list[str], dict[str, RuleSetting]]] = field(default_factory=list)
     source: str | None = None
     root: Path = field(default_factory=Path.cwd)
-    suppressions: tuple[Any, ...] = ()
-    """``tunelint.suppress.Suppression``s from ``per-file-ignores`` and ``ignore-examples``."""
+    suppressions: tuple[Suppression, ...] = ()
+    """``tunelint.ignores.Suppression``s from ``per-file-ignores`` and ``ignore-examples``."""
+
+    def __post_init__(self) -> None:
+        if TOKEN_RULE in self.rules:
+            self.settings.setdefault(TOKEN_OPTION, self.rules[TOKEN_RULE].options[TOKEN_OPTION])
+        self._ignored = GlobSet(self.ignore)
+        self._overridden = [(GlobSet(patterns), rules) for patterns, rules in self.overrides]
 
     @classmethod
     def default(cls) -> Config:
@@ -94,7 +256,8 @@ class Config:
             }
         )
 
-    def _relative(self, path: str | Path) -> str:
+    def relative(self, path: str | Path) -> str:
+        """``path`` relative to the config's directory (absolute when outside it), POSIX."""
         absolute = Path(path).resolve()
         try:
             return absolute.relative_to(self.root.resolve()).as_posix()
@@ -102,76 +265,110 @@ class Config:
             return absolute.as_posix()
 
     def is_ignored(self, path: str | Path) -> bool:
-        return _matches(self._relative(path), self.ignore)
-
-    def matches(self, path: str | Path, patterns: list[str] | tuple[str, ...]) -> bool:
-        """Whether ``path`` (relative to the config's directory) matches one of the globs."""
-        return _matches(self._relative(path), list(patterns))
+        return bool(self._ignored) and self._ignored.matches(self.relative(path))
 
     def rules_for(self, path: str | Path | None = None) -> dict[str, RuleSetting]:
         """Rule settings for one file, with the overrides whose globs match it applied."""
         if path is None or not self.overrides:
             return self.rules
-        relative = self._relative(path)
+        relative = self.relative(path)
         rules = dict(self.rules)
-        for patterns, overridden in self.overrides:
-            if _matches(relative, patterns):
+        for globs, overridden in self._overridden:
+            if globs.matches(relative):
                 rules.update(overridden)
         return rules
 
+    def _copy(self, rules: dict[str, RuleSetting], settings: dict[str, Any]) -> Config:
+        return Config(
+            rules, settings, self.ignore, self.overrides, self.source, self.root, self.suppressions
+        )
+
     def with_rule_levels(self, assignments: list[str]) -> Config:
         """Apply ``--rule ID=LEVEL`` assignments from the command line."""
+        return _as_config_error(self._with_rule_levels)(assignments)
+
+    def _with_rule_levels(self, assignments: list[str]) -> Config:
         rules = dict(self.rules)
+        where = Where("command line")
         for assignment in assignments:
-            rule_id, sep, level = assignment.partition("=")
+            rule_id, sep, level = (part.strip() for part in assignment.partition("="))
             if not sep:
-                raise ConfigError(f"--rule wants ID=LEVEL, got {assignment!r}", "command line")
-            _check_rule_id(rule_id.strip(), "command line", None)
-            rules[rule_id.strip()] = RuleSetting(
-                _parse_level(level.strip(), "command line", None), rules[rule_id.strip()].options
-            )
-        return Config(
-            rules,
-            dict(self.settings),
-            self.ignore,
-            self.overrides,
-            self.source,
-            self.root,
-            self.suppressions,
-        )
+                raise where.error(f"--rule wants ID=LEVEL, got {shown(assignment)}")
+            convert(RuleId, rule_id, where)
+            rules[rule_id] = RuleSetting(_parse_level(level, where), rules[rule_id].options)
+        return self._copy(rules, dict(self.settings))
+
+    def with_settings(self, **values: Any) -> Config:
+        """These settings (from the command line: ``profile=``, ``model=``, ``format=``)
+        checked as a config file's would be; raises ``ConfigError``."""
+        return _as_config_error(self._with_settings)(values)
+
+    def _with_settings(self, values: dict[str, Any]) -> Config:
+        where = Where("command line")
+        settings = dict(self.settings)
+        for key, value in values.items():
+            settings[key] = convert(SETTINGS[key].hint, value, where / key)
+        _check_against_profile(settings, where, set(values))
+        return self._copy(dict(self.rules), settings)
 
     def as_dict(self) -> dict[str, Any]:
         """The effective configuration, defaults filled in (for ``tunelint config``)."""
+
+        def shown_rules(rules: dict[str, RuleSetting]) -> dict[str, Any]:
+            return {k: {"level": str(v.level), **v.options} for k, v in rules.items()}
+
         return {
             "source": self.source,
             **self.settings,
             "ignore": list(self.ignore),
-            "rules": {
-                rule_id: {"level": str(setting.level), **setting.options}
-                for rule_id, setting in self.rules.items()
-            },
+            "rules": shown_rules(self.rules),
             "overrides": [
-                {
-                    "files": patterns,
-                    "rules": {k: {"level": str(v.level), **v.options} for k, v in rules.items()},
-                }
+                {"files": patterns, "rules": shown_rules(rules)}
                 for patterns, rules in self.overrides
             ],
             "suppressions": [suppression.describe() for suppression in self.suppressions],
         }
 
 
-def _matches(relative: str, patterns: list[str]) -> bool:
-    path = PurePosixPath(relative)
-    return any(
-        fnmatch.fnmatch(relative, pattern)
-        or path.match(pattern)
-        or fnmatch.fnmatch(path.name, pattern)
-        for pattern in patterns
-    )
+_Result = TypeVar("_Result")
 
 
-# --- finding and reading config files ---------------------------------------------------
+def _as_config_error(function: Callable[..., _Result]) -> Callable[..., _Result]:
+    """``function`` with every ``SchemaError`` it raises turned into a ``ConfigError``."""
+
+    @functools.wraps(function)
+    def checked(*args: Any, **kwargs: Any) -> _Result:
+        try:
+            return function(*args, **kwargs)
+        except ConfigError:
+            raise
+        except SchemaError as error:
+            raise ConfigError(error.message, error.source, error.line) from None
+
+    return checked
+
+
+def _check_against_profile(settings: Mapping[str, Any], where: Where, given: set[str]) -> None:
+    """The model and format must be the profile's; errors point at the key this layer set
+    (the model or format, else the profile that no longer has them)."""
+    profile = settings["profile"]
+    model, fmt = settings.get("model"), settings.get("format")
+    if model is not None and given & {"model", "profile"}:
+        try:
+            choose(profile, model)
+        except UnknownModel as error:
+            raise where.error(str(error), "model" if "model" in given else "profile") from None
+    if fmt is not None and given & {"format", "profile"}:
+        known = list(load_profile(profile).formats)
+        if fmt not in known:
+            raise where.error(
+                f"unknown format {shown(fmt)} for profile {profile}{did_you_mean(fmt, known)}"
+                f" (known: {', '.join(known)})",
+                "format" if "format" in given else "profile",
+            )
+
+
+# --- finding and layering config files --------------------------------------------------
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -182,284 +379,91 @@ def find_config(start: Path | None = None) -> Path | None:
             if (folder / name).is_file():
                 return folder / name
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "[tool.tunelint" in pyproject.read_text("utf-8", "replace"):
+        if pyproject.is_file() and "[tool.tunelint" in read_document(pyproject):
             return pyproject
     return None
 
 
-def _read_pyproject(path: Path) -> dict:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on Python 3.10 only
-        import tomli as tomllib
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ConfigError(f"cannot read: {error}", str(path)) from None
-    section = data.get("tool", {}).get("tunelint", {})
-    if not isinstance(section, dict):
-        raise ConfigError("[tool.tunelint] must be a table", str(path))
-    return section
-
-
-def _key_lines(text: str) -> dict[tuple[str, ...], int]:
-    """1-based line of each mapping key, by key path (depth-limited: alias bombs stay cheap)."""
-    lines: dict[tuple[str, ...], int] = {}
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return lines
-
-    def walk(node: yaml.Node, prefix: tuple[str, ...]) -> None:
-        if isinstance(node, yaml.SequenceNode) and len(prefix) <= 3:
-            for index, item in enumerate(node.value):
-                lines.setdefault((*prefix, str(index)), item.start_mark.line + 1)
-                walk(item, (*prefix, str(index)))
-        if not isinstance(node, yaml.MappingNode) or len(prefix) > 3:
-            return
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                path = (*prefix, str(key.value))
-                lines.setdefault(path, key.start_mark.line + 1)
-                walk(value, path)
-
-    if root is not None:
-        walk(root, ())
-    return lines
-
-
-def _read_yaml(path: Path) -> tuple[Any, dict[tuple[str, ...], int]]:
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot read: {error}", str(path)) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or str(error)
-        raise ConfigError(
-            f"not valid YAML: {problem}", str(path), mark.line + 1 if mark else None
-        ) from None
-    return data, _key_lines(text)
-
-
-# --- validation --------------------------------------------------------------------------
-
-
-def _suggest(name: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(name, known, n=1)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
-def _check_rule_id(rule_id: str, source: str | None, line: int | None) -> None:
-    if rule_id not in all_rules():
-        raise ConfigError(
-            f"unknown rule '{rule_id}'{_suggest(rule_id, list(all_rules()))}", source, line
-        )
-
-
-def _parse_level(value: Any, source: str | None, line: int | None) -> Level:
-    if value is False:  # YAML 1.1 reads a bare `off` as false
-        return Level.OFF
-    try:
-        return Level(value)
-    except ValueError:
-        raise ConfigError(
-            f"level must be error, warning or off, not {value!r}", source, line
-        ) from None
-
-
-def _type_name(expected: type | tuple[type, ...]) -> str:
-    types = expected if isinstance(expected, tuple) else (expected,)
-    names = {
-        int: "an integer",
-        float: "a number",
-        str: "a string",
-        bool: "true or false",
-        list: "a list",
-        dict: "a mapping",
-    }
-    return " or ".join(names.get(t, t.__name__) for t in types)
-
-
-def _check_type(value: Any, expected: type | tuple[type, ...]) -> bool:
-    types = expected if isinstance(expected, tuple) else (expected,)
-    if isinstance(value, bool) and bool not in types:
-        return False
-    if isinstance(value, int) and float in types:
-        return True
-    return value is None or isinstance(value, types)
-
-
-def _parse_rules(
-    section: Any,
-    base: dict[str, RuleSetting],
-    source: str | None,
-    lines: dict[tuple[str, ...], int],
-    prefix: tuple[str, ...],
-) -> dict[str, RuleSetting]:
-    if section is None:
-        return {}
-    if not isinstance(section, dict):
-        raise ConfigError(
-            "'rules' must be a mapping of rule id to settings", source, lines.get(prefix)
-        )
-    parsed: dict[str, RuleSetting] = {}
-    for rule_id, value in section.items():
-        line = lines.get((*prefix, str(rule_id)))
-        _check_rule_id(str(rule_id), source, line)
-        rule = all_rules()[rule_id]
-        current = base.get(rule_id) or RuleSetting(rule.level, rule.default_options())
-        if value is True:
-            parsed[rule_id] = RuleSetting(rule.level, current.options)
-            continue
-        if not isinstance(value, dict):
-            parsed[rule_id] = RuleSetting(_parse_level(value, source, line), current.options)
-            continue
-        options = dict(current.options)
-        level = current.level
-        for name, option_value in value.items():
-            option_line = lines.get((*prefix, str(rule_id), str(name)), line)
-            if name == "level":
-                level = _parse_level(option_value, source, option_line)
-                continue
-            if name not in rule.options:
-                known = ["level", *rule.options]
-                raise ConfigError(
-                    f"rule '{rule_id}' has no option '{name}'{_suggest(str(name), known)}"
-                    f" (options: {', '.join(known)})",
-                    source,
-                    option_line,
-                )
-            declared = rule.options[name]
-            if not _check_type(option_value, declared.type):
-                raise ConfigError(
-                    f"option '{rule_id}.{name}' must be {_type_name(declared.type)}, "
-                    f"not {option_value!r}",
-                    source,
-                    option_line,
-                )
-            options[name] = option_value
-        parsed[rule_id] = RuleSetting(level, options)
-    return parsed
-
-
-def _string_list(value: Any, key: str, source: str | None, line: int | None) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"'{key}' must be a list of glob patterns", source, line)
-    return list(value)
+def _read(path: Path) -> tuple[Any, Where]:
+    if path.name == "pyproject.toml":
+        data, lines = read_pyproject_section(path)
+    else:
+        data, lines = parse_yaml(read_document(path), str(path))
+    return data, Where(str(path), lines)
 
 
 def _apply(data: Any, config: Config, path: Path | None, seen: tuple[Path, ...]) -> Config:
-    """Layer one config file's data over ``config``."""
-    source = str(path) if path else None
-    lines: dict[tuple[str, ...], int] = {}
-    if path is not None and path.name != "pyproject.toml":
-        data, lines = _read_yaml(path)
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"the config must be a mapping, not {type(data).__name__}", source, 1)
-    known = ["extends", "rules", "ignore", "overrides", "per-file-ignores", "ignore-examples"]
-    known += SETTINGS
-    for key in data:
-        if key not in known:
-            raise ConfigError(
-                f"unknown key '{key}'{_suggest(str(key), known)} (known: {', '.join(known)})",
-                source,
-                lines.get((str(key),)),
-            )
-    if "extends" in data:
-        config = _extends(data["extends"], config, path, seen, lines.get(("extends",)))
+    """Layer one config file's data (already read) over ``config``."""
+    where = Where(str(path) if path else None)
+    if path is not None:
+        data, where = _read(path)
+    if data is not None and not isinstance(data, dict):
+        raise where.error(f"the config must be a mapping, not {type(data).__name__}")
+    parsed = convert(ConfigFile, {} if data is None else data, where)
+    if parsed.get("extends") not in (None, "default"):
+        config = _extends(parsed["extends"], path, seen, where / "extends", config)
     rules = dict(config.rules)
-    rules.update(_parse_rules(data.get("rules"), config.rules, source, lines, ("rules",)))
+    if TOKEN_OPTION in parsed:
+        layer = RuleLayer(None, {TOKEN_OPTION: parsed[TOKEN_OPTION]})
+        rules[TOKEN_RULE] = layer.over(TOKEN_RULE, rules[TOKEN_RULE])
+    for rule_id, layer in parsed.get("rules", {}).items():
+        rules[rule_id] = layer.over(rule_id, rules.get(rule_id))
     settings = dict(config.settings)
-    for key, setting in SETTINGS.items():
-        if key in data:
-            if not _check_type(data[key], setting.type):
-                raise ConfigError(
-                    f"'{key}' must be {_type_name(setting.type)}, not {data[key]!r}",
-                    source,
-                    lines.get((key,)),
-                )
-            if key == "profile" and data[key] not in available_profiles():
-                raise ConfigError(
-                    f"unknown profile {data[key]!r} (known: {', '.join(available_profiles())})",
-                    source,
-                    lines.get((key,)),
-                )
-            settings[key] = data[key]
+    for key in SETTINGS.keys() & parsed.keys():
+        merge = key in MAPPING_SETTINGS and isinstance(settings.get(key), dict)
+        settings[key] = {**settings[key], **parsed[key]} if merge else parsed[key]
+    settings[TOKEN_OPTION] = rules[TOKEN_RULE].options[TOKEN_OPTION]
+    _check_against_profile(settings, where, set(parsed))
     ignore = list(config.ignore)
-    if "ignore" in data:
-        ignore += _string_list(data["ignore"], "ignore", source, lines.get(("ignore",)))
+    extra = parsed.get("ignore", [])
+    ignore += [extra] if isinstance(extra, str) else extra
     overrides = list(config.overrides)
-    if "overrides" in data:
-        overrides += _parse_overrides(data["overrides"], rules, source, lines)
-    from tunelint.suppress import parse_suppressions
-
-    suppressions = (*config.suppressions, *parse_suppressions(data, source, lines))
-    root = path.parent if path else config.root
-    return Config(rules, settings, ignore, overrides, source or config.source, root, suppressions)
-
-
-def _parse_overrides(
-    value: Any, rules: dict[str, RuleSetting], source: str | None, lines: dict
-) -> list[tuple[list[str], dict[str, RuleSetting]]]:
-    line = lines.get(("overrides",))
-    if not isinstance(value, list):
-        raise ConfigError(
-            "'overrides' must be a list of {files: [...], rules: {...}}", source, line
+    for entry in parsed.get("overrides", []):
+        patterns = [entry["files"]] if isinstance(entry["files"], str) else entry["files"]
+        layers = entry.get("rules", {}).items()
+        overrides.append(
+            (patterns, {rid: layer.over(rid, rules.get(rid)) for rid, layer in layers})
         )
-    parsed = []
-    for entry in value:
-        if not isinstance(entry, dict) or set(entry) - {"files", "rules"} or "files" not in entry:
-            raise ConfigError(
-                "each override must be a mapping with 'files' (globs) and 'rules'", source, line
-            )
-        patterns = _string_list(entry["files"], "overrides.files", source, line)
-        parsed.append((patterns, _parse_rules(entry.get("rules"), rules, source, {}, ())))
-    return parsed
+    suppressions = (
+        *config.suppressions,
+        *parsed.get("per-file-ignores", []),
+        *parsed.get("ignore-examples", []),
+    )
+    root = path.parent if path else config.root
+    return Config(
+        rules, settings, ignore, overrides, where.source or config.source, root, suppressions
+    )
 
 
 def _extends(
-    value: Any, config: Config, path: Path | None, seen: tuple[Path, ...], line: int | None
+    value: str, path: Path | None, seen: tuple[Path, ...], where: Where, config: Config
 ) -> Config:
-    source = str(path) if path else None
-    if value == "default":
-        return config
-    if not isinstance(value, str):
-        raise ConfigError("'extends' must be 'default' or a path to another config", source, line)
     base_path = ((path.parent if path else Path.cwd()) / value).resolve()
     if base_path in seen:
-        raise ConfigError(f"'extends' loops back to {base_path}", source, line)
-    if not base_path.is_file():
-        raise ConfigError(f"'extends' names {value!r}, which does not exist", source, line)
-    return _load_file(base_path, config, (*seen, base_path))
+        raise where.error(f"loops back to {shown(str(base_path))}")
+    try:
+        return _load_file(base_path, config, (*seen, base_path))
+    except SchemaError as error:
+        if error.source != str(base_path) or error.line is not None:
+            raise
+        raise where.error(f"names {shown(value)}: {error.message}") from None
 
 
 def _load_file(path: Path, base: Config, seen: tuple[Path, ...] = ()) -> Config:
-    if path.name == "pyproject.toml":
-        return _apply(_read_pyproject(path), base, path, seen)
     return _apply(None, base, path, (*seen, path.resolve()))
 
 
+@_as_config_error
 def load_config(path: str | Path | None = None, discover: bool = True) -> Config:
     """The effective config from ``path``, else the discovered file, else the defaults."""
-    if path is not None:
-        config_path = Path(path)
-        if not config_path.is_file():
-            raise ConfigError("config file does not exist", str(config_path))
-    else:
-        config_path = find_config() if discover else None
+    config_path = Path(path) if path is not None else find_config() if discover else None
     config = Config.default()
     if config_path is None:
         return config
     return _load_file(config_path, config)
 
 
+@_as_config_error
 def config_from_dict(data: dict) -> Config:
     """Build a config from a mapping, as if read from a file (for the Python API and tests)."""
     return _apply(data, Config.default(), None, ())

@@ -30,6 +30,7 @@ from typing import Any
 
 from tunelint.models import Model, UnknownModel, load_catalog, resolve_model
 from tunelint.profile import Profile, ProfileModel, load_profile
+from tunelint.schema import shown
 from tunelint.tokens import TextCounter, text_counter
 
 PROXY_ENCODING = "o200k_base"
@@ -124,11 +125,10 @@ def _token_source(kind: str, name: str, tokenizer_path: str | None) -> TokenSour
 
 
 def _profile_model(profile: Profile, name: str | None) -> ProfileModel:
-    """The named model of a non-catalog profile (its first when unnamed)."""
+    """The named model of a profile with its own model list (its first when unnamed)."""
     if not profile.models:
-        tokenizer = profile.raw.get("tokenizer", "estimate")
-        source = f"{profile.name} records no models: {profile.raw.get('source', '')}"
-        return ProfileModel(name or BASE_MODEL, None, tokenizer, None, source)
+        source = f"{profile.name} records no models: {profile.source}"
+        return ProfileModel(name or BASE_MODEL, source, profile.tokenizer)
     if name is None:
         return profile.models[0]
     for model in profile.models:
@@ -142,7 +142,9 @@ def _profile_model(profile: Profile, name: str | None) -> ProfileModel:
         if catalog is not None and model.name in (catalog.name, *catalog.aliases):
             return model
     known = ", ".join(model.name for model in profile.models)
-    raise UnknownModel(f"unknown model {name!r} for profile {profile.name}; known models: {known}")
+    raise UnknownModel(
+        f"unknown model {shown(name)} for profile {profile.name}; known models: {known}"
+    )
 
 
 @functools.cache
@@ -158,7 +160,7 @@ def choose(
     profile does not have and ``TokenizerError`` for a ``tokenizer_path`` that cannot be used.
     """
     profile = load_profile(profile_name)
-    if "models" not in profile.raw:  # the catalog's models (OpenAI)
+    if profile.models is None:  # the catalog's models (OpenAI)
         resolved = resolve_model(model)
         limit = max_tokens or int(resolved.token_limit.value)
         return ProfileChoice(

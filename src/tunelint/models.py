@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import Annotated, TypedDict
 
-import yaml
+from tunelint.documents import parse_yaml
+from tunelint.schema import AtLeast, Where, convert, name_entries, shown
 
 
 class UnknownModel(KeyError):
@@ -33,12 +34,12 @@ class Figure:
 @dataclass(frozen=True)
 class Model:
     name: str
-    aliases: tuple[str, ...]
     encoding: str
     token_limit: Figure
     price_per_million: Figure
     fine_tunable_until: datetime.date
-    shut_down: datetime.date | None
+    aliases: tuple[str, ...] = ()
+    shut_down: datetime.date | None = None
 
     def trainable_on(self, day: datetime.date) -> bool:
         """Whether a new fine-tuning job on this model can start on ``day``."""
@@ -53,20 +54,35 @@ class Model:
         return f"{self.name} cannot be fine-tuned since {self.fine_tunable_until}"
 
 
+class EpochConstants(TypedDict, total=False):
+    """The default-epochs heuristic's constants (the catalog's, or the config's overrides)."""
+
+    target: Annotated[int, AtLeast(0)]
+    min: Annotated[int, AtLeast(0)]
+    max: Annotated[int, AtLeast(0)]
+    min_examples_x_epochs: Annotated[int, AtLeast(0)]
+    max_examples_x_epochs: Annotated[int, AtLeast(0)]
+
+
 @dataclass(frozen=True)
 class EncodingSpec:
-    name: str
     file: str
     sha256: str
-    pattern: str
+    pattern_parts: tuple[str, ...] = field(metadata={"key": "pattern"})
     special_tokens: dict[str, int]
-    tool_constants: dict[str, int]
+    tool_constants: dict[str, int] = field(metadata={"key": "tools"})
+    name: str = ""
+
+    @property
+    def pattern(self) -> str:
+        """The split pattern, its parts joined with "|" as tiktoken does."""
+        return "|".join(self.pattern_parts)
 
 
 @dataclass(frozen=True)
 class Catalog:
     default_model: str
-    epochs: dict[str, int]
+    epochs: EpochConstants
     encodings: dict[str, EncodingSpec]
     models: dict[str, Model]
 
@@ -82,42 +98,30 @@ class Catalog:
         for model in self.models.values():
             if base == model.name or base in model.aliases:
                 return model
-        raise UnknownModel(f"unknown model {name!r}; known models: {', '.join(self.names())}")
+        raise UnknownModel(f"unknown model {shown(name)}; known models: {', '.join(self.names())}")
 
 
-def _figure(raw: dict[str, Any]) -> Figure:
-    return Figure(raw["value"], raw["source"], raw["checked"])
+def parse_catalog(text: str, source: str, bundled: bool = False) -> Catalog:
+    """A catalog document checked against ``Catalog`` (raises ``SchemaError``); each model and
+    encoding takes its name from its key."""
+    data, lines = parse_yaml(text, source, bundled)
+    where = Where(source, lines)
+    for section in ("models", "encodings"):
+        name_entries(data.get(section) if isinstance(data, dict) else None, where / section)
+    catalog = convert(Catalog, data, where)
+    for name, model in catalog.models.items():
+        if model.encoding not in catalog.encodings:
+            raise (where / "models" / name / "encoding").error(
+                f"unknown encoding {shown(model.encoding)} (known: {', '.join(catalog.encodings)})"
+            )
+    return catalog
 
 
 @functools.cache
 def load_catalog() -> Catalog:
-    """The bundled catalog, parsed once."""
+    """The bundled catalog, parsed and validated once."""
     text = resources.files("tunelint.data").joinpath("models.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)
-    encodings = {
-        name: EncodingSpec(
-            name,
-            spec["file"],
-            spec["sha256"],
-            "|".join(spec["pattern"]),
-            dict(spec["special_tokens"]),
-            dict(spec["tools"]),
-        )
-        for name, spec in raw["encodings"].items()
-    }
-    models = {
-        name: Model(
-            name,
-            tuple(spec.get("aliases", ())),
-            spec["encoding"],
-            _figure(spec["token_limit"]),
-            _figure(spec["price_per_million"]),
-            spec["fine_tunable_until"],
-            spec.get("shut_down"),
-        )
-        for name, spec in raw["models"].items()
-    }
-    return Catalog(raw["default_model"], dict(raw["epochs"]), encodings, models)
+    return parse_catalog(text, "tunelint/data/models.yaml", bundled=True)
 
 
 def resolve_model(name: str | None) -> Model:

@@ -1,17 +1,47 @@
-"""Load a provider profile: the data that says which keys, roles and content a format allows."""
+"""Load a provider profile: the data that says which keys, roles and content a format allows.
+
+A profile file is checked against the dataclasses below (``tunelint.schema``) when it is
+loaded: an unknown or misspelt key, a wrong type or an unknown value is a ``ProfileError``
+naming the file and line. A profile may ``extends:`` another: each file is checked on its
+own (keys and types; ``null`` removes an inherited key), then the merged profile as a whole.
+"""
 
 from __future__ import annotations
 
 import functools
+import typing
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
-import yaml
+from tunelint.documents import parse_yaml, read_document
+from tunelint.models import load_catalog
+from tunelint.schema import AtLeast, OneOf, SchemaError, Where, convert, name_entries, shown
 
 DEFAULT_PROFILE = "openai"
 
 JsonPath = tuple[str | int, ...]
+PositiveInt = Annotated[int, AtLeast(1)]
+Kind = Literal["chat", "preference", "completion", "reinforcement", "text"]
+KINDS = typing.get_args(Kind)
+Tokenizer = Literal["tiktoken", "hf-tokenizer-json", "estimate"]
+"""How a profile's models count tokens: bundled tiktoken encodings, the base model's
+Hugging Face tokenizer.json, or no tokenizer that runs offline (an estimate)."""
+
+
+def available_profiles() -> list[str]:
+    folder = resources.files("tunelint.profiles")
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def model_tokenizers() -> list[str]:
+    """What a profile model's ``tokenizer`` may be: a bundled encoding, or a kind."""
+    return [*load_catalog().encodings, "hf-tokenizer-json", "estimate"]
+
+
+class ProfileError(SchemaError):
+    """A profile file that does not fit the schema (a bug in the bundled data, or a user's)."""
 
 
 def format_size(count: int) -> str:
@@ -28,7 +58,7 @@ class RoleSpec:
 
     keys: frozenset[str]
     required: tuple[str, ...] = ()
-    content: str = "required"  # required | required_unless | nullable
+    content: Literal["required", "required_unless", "nullable"] = "required"
     content_unless: tuple[str, ...] = ()
     content_parts: tuple[str, ...] = ()
 
@@ -37,10 +67,13 @@ class RoleSpec:
 class FormatSpec:
     """One line format: how to recognize it, its keys, and where its messages live."""
 
-    name: str
-    title: str
-    service_name: str
     top_level_keys: tuple[str, ...]
+    name: str = ""
+    """The format's key in ``formats`` (given by the loader)."""
+    title: str = ""
+    """Default: the name."""
+    service_name: str = ""
+    """Default: the name."""
     roles: dict[str, RoleSpec] = field(default_factory=dict)
     detect_keys: tuple[str, ...] = ()
     detect_roles: tuple[str, ...] = ()
@@ -52,13 +85,19 @@ class FormatSpec:
     string_keys: tuple[str, ...] = ()
     tools_path: JsonPath | None = None
     functions_path: JsonPath | None = None
-    kind: str = "chat"
-    """Which rules apply: chat, preference, completion, reinforcement or text."""
+    kind: Kind | None = None
+    """Which rules apply (default: the format's name, which must then be a kind)."""
     shape: str | None = None
     """The reader that normalizes this line shape into the OpenAI one (``tunelint.shapes``)."""
-    turn_order: str = "any"
-    """any | system_then_alternate | user_first_assistant_last"""
-    max_system_messages: int | None = None
+    turn_order: Literal["any", "system_then_alternate", "user_first_assistant_last"] = "any"
+    max_system_messages: PositiveInt | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("title", "service_name", "kind"):
+            if not getattr(self, name):
+                object.__setattr__(self, name, self.name)
+        if self.kind not in KINDS:
+            raise ValueError(f"format {shown(self.name)} needs a 'kind' ({', '.join(KINDS)})")
 
     @property
     def message_keys(self) -> frozenset[str]:
@@ -74,14 +113,14 @@ class FormatSpec:
 class Limits:
     """Numbers and patterns the service enforces; ``None`` where a provider has no such rule."""
 
-    min_examples: int | None = None
-    max_images_per_example: int | None = None
-    max_image_bytes: int | None = None
+    min_examples: PositiveInt | None = None
+    max_images_per_example: PositiveInt | None = None
+    max_image_bytes: PositiveInt | None = None
     image_url_schemes: tuple[str, ...] = ()
     image_data_types: tuple[str, ...] = ()
     name_pattern: str | None = None
-    max_examples: int | None = None
-    max_file_bytes: int | None = None
+    max_examples: PositiveInt | None = None
+    max_file_bytes: PositiveInt | None = None
     requires_bom: bool = False
     reserved_words: tuple[str, ...] = ()
     images_need_zero_weight: bool = False
@@ -92,10 +131,24 @@ class ProfileModel:
     """A model a profile trains, with what its source publishes (None: not published)."""
 
     name: str
-    max_tokens: int | None
-    tokenizer: str
-    price_per_million: float | None
     source: str
+    tokenizer: Annotated[str, OneOf("tokenizer", model_tokenizers)] = "estimate"
+    """A bundled encoding (``o200k_base``), ``hf-tokenizer-json`` or ``estimate``."""
+    max_tokens: PositiveInt | None = None
+    price_per_million: float | None = None
+
+
+@dataclass(frozen=True)
+class Training:
+    """What the trainer does by default with a dataset (open-weight trainers; None: not
+    published or not confirmed)."""
+
+    trainer: str
+    max_seq_length: PositiveInt | None = None
+    """Tokens per example the trainer keeps by default (it truncates or drops the rest)."""
+    loss: Literal["assistant", "completion", "all"] | None = None
+    """What the loss covers by default on chat data: assistant messages, the completion of a
+    prompt-completion pair, or every token."""
 
 
 @dataclass(frozen=True)
@@ -103,58 +156,24 @@ class Profile:
     name: str
     title: str
     checked: str
+    source: str
+    tokenizer: Tokenizer
     formats: dict[str, FormatSpec]
-    default_format: str
-    limits: Limits
-    raw: dict[str, Any]
-    models: tuple[ProfileModel, ...] = ()
+    default_format: str = "chat"
+    limits: Limits = field(default_factory=Limits)
+    models: tuple[ProfileModel, ...] | None = None
+    """The models the profile trains; None: the catalog's (``data/models.yaml``); empty: any
+    model name, as a label for the user's base model."""
     notes: dict[str, str] = field(default_factory=dict)
     """Per rule id: the provider's own wording, added to that rule's messages."""
+    training: Training | None = None
+    extends: Annotated[str, OneOf("profile", available_profiles)] | None = None
+    """The profile this one is laid over (resolved when loading)."""
 
     @property
     def chat(self) -> FormatSpec:
         """The supervised chat format (the core's rules and other callers read it)."""
         return self.formats["chat"]
-
-
-def available_profiles() -> list[str]:
-    folder = resources.files("tunelint.profiles")
-    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
-
-
-def _role_spec(spec: dict[str, Any]) -> RoleSpec:
-    return RoleSpec(
-        keys=frozenset(spec["keys"]),
-        required=tuple(spec.get("required", ())),
-        content=spec.get("content", "required"),
-        content_unless=tuple(spec.get("content_unless", ())),
-        content_parts=tuple(spec.get("content_parts", ())),
-    )
-
-
-def _format_spec(name: str, data: dict[str, Any]) -> FormatSpec:
-    tools_path, functions_path = data.get("tools_path"), data.get("functions_path")
-    return FormatSpec(
-        name=name,
-        title=data.get("title", name),
-        service_name=data.get("service_name", name),
-        top_level_keys=tuple(data["top_level_keys"]),
-        roles={role: _role_spec(spec) for role, spec in data.get("roles", {}).items()},
-        detect_keys=tuple(data.get("detect_keys", ())),
-        detect_roles=tuple(data.get("detect_roles", ())),
-        extra_keys=bool(data.get("extra_keys", False)),
-        object_keys={key: tuple(keys) for key, keys in data.get("object_keys", {}).items()},
-        message_lists=tuple(tuple(path) for path in data.get("message_lists", ())),
-        outputs=tuple(data.get("outputs", ())),
-        output_role=data.get("output_role"),
-        string_keys=tuple(data.get("string_keys", ())),
-        tools_path=tuple(tools_path) if tools_path else None,
-        functions_path=tuple(functions_path) if functions_path else None,
-        kind=data.get("kind", name),
-        shape=data.get("shape"),
-        turn_order=data.get("turn_order", "any"),
-        max_system_messages=data.get("max_system_messages"),
-    )
 
 
 def merged(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
@@ -170,50 +189,59 @@ def merged(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _raw_profile(name: str) -> dict[str, Any]:
+def _layer(text: str, source: str, seen: tuple[str, ...], bundled: bool) -> dict[str, Any]:
+    """One profile file checked on its own, laid over the profile it extends."""
+    data, lines = parse_yaml(text, source, bundled)
+    where = Where(source, lines)
+    convert(Profile, data, where, partial=True)
+    data = dict(data or {})
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    if parent in seen:
+        raise where.error(f"'extends' loops back to {parent}", "extends")
+    return merged(_bundled_layer(parent, (*seen, parent)), data)
+
+
+def _bundled_layer(name: str, seen: tuple[str, ...]) -> dict[str, Any]:
     text = resources.files("tunelint.profiles").joinpath(f"{name}.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)
-    parent = raw.pop("extends", None)
-    return merged(_raw_profile(parent), raw) if parent else raw
+    return _layer(text, f"tunelint/profiles/{name}.yaml", seen, bundled=True)
 
 
-def _model(data: dict[str, Any]) -> ProfileModel:
-    return ProfileModel(
-        name=data["name"],
-        max_tokens=data.get("max_tokens"),
-        tokenizer=data.get("tokenizer", "none"),
-        price_per_million=data.get("price_per_million"),
-        source=data["source"],
-    )
+def _profile(data: dict[str, Any], source: str) -> Profile:
+    """The merged layers checked as a whole profile."""
+    where = Where(source)
+    name_entries(data.get("formats"), where / "formats")
+    try:
+        profile = convert(Profile, data, where)
+    except ValueError as error:  # a format's __post_init__
+        if isinstance(error, SchemaError):
+            raise
+        raise (where / "formats").error(str(error)) from None
+    if profile.default_format not in profile.formats:
+        raise (where / "default_format").error(
+            f"{shown(profile.default_format)} is not one of its formats ({', '.join(profile.formats)})"
+        )
+    return profile
+
+
+def load_profile_file(path: str | Path) -> Profile:
+    """A profile from a file (its ``extends`` names a bundled profile); raises
+    ``ProfileError``."""
+    source = str(path)
+    try:
+        return _profile(_layer(read_document(path, "profile"), source, (), False), source)
+    except SchemaError as error:
+        raise ProfileError(error.message, error.source, error.line) from None
 
 
 @functools.cache
 def load_profile(name: str = DEFAULT_PROFILE) -> Profile:
-    """The named profile; raises KeyError naming the known ones when there is none."""
+    """The named bundled profile; raises KeyError naming the known ones when there is none,
+    and ``ProfileError`` when its file does not fit the schema."""
     if name not in available_profiles():
-        raise KeyError(f"unknown profile {name!r}; known: {', '.join(available_profiles())}")
-    raw = _raw_profile(name)
-    limits = raw.get("limits", {})
-    return Profile(
-        name=raw["name"],
-        title=raw["title"],
-        checked=str(raw["checked"]),
-        formats={fmt: _format_spec(fmt, data) for fmt, data in raw["formats"].items()},
-        default_format=raw.get("default_format", "chat"),
-        limits=Limits(
-            min_examples=limits.get("min_examples"),
-            max_images_per_example=limits.get("max_images_per_example"),
-            max_image_bytes=limits.get("max_image_bytes"),
-            image_url_schemes=tuple(limits.get("image_url_schemes", ())),
-            image_data_types=tuple(limits.get("image_data_types", ())),
-            name_pattern=limits.get("name_pattern"),
-            max_examples=limits.get("max_examples"),
-            max_file_bytes=limits.get("max_file_bytes"),
-            requires_bom=bool(limits.get("requires_bom", False)),
-            reserved_words=tuple(limits.get("reserved_words", ())),
-            images_need_zero_weight=bool(limits.get("images_need_zero_weight", False)),
-        ),
-        raw=raw,
-        models=tuple(_model(model) for model in raw.get("models", ())),
-        notes=dict(raw.get("notes", {})),
-    )
+        raise KeyError(f"unknown profile {shown(name)}; known: {', '.join(available_profiles())}")
+    try:
+        return _profile(_bundled_layer(name, (name,)), f"profile {name} (merged)")
+    except SchemaError as error:
+        raise ProfileError(error.message, error.source, error.line) from None

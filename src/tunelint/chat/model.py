@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from tunelint.chat.encode import ChatEncoder
-from tunelint.chat.template import ChatTemplate, compile_template
+from tunelint.chat.template import ChatModelError, ChatTemplate, compile_template
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 """No tokenizer or template file is read past this size (decompressed)."""
@@ -53,10 +53,6 @@ _QWEN2_SPLIT = (
 )
 _REBUILT_CLASSES = frozenset({"Qwen2Tokenizer", "Qwen2TokenizerFast"})
 """Tokenizer classes whose pipeline transformers 5 builds itself (``tokenization_qwen2.py``)."""
-
-
-class ChatModelError(ValueError):
-    """A model directory or template that cannot be used; the message names the file."""
 
 
 @dataclass(frozen=True, eq=False)

@@ -28,6 +28,10 @@ _GENERATION_TAG = re.compile(r"\{\%-?\s*generation\s*-?\%\}")
 _REASONING_FIELDS = ("reasoning_content", "thinking", "reasoning")
 
 
+class ChatModelError(ValueError):
+    """A model directory or template that cannot be used; the message names the file."""
+
+
 class TemplateRefused(Exception):
     """The template raised while rendering one example; ``str()`` is its message."""
 
@@ -149,8 +153,6 @@ _ENVIRONMENT: list[Any] = []
 
 def compile_template(source: str, origin: str) -> ChatTemplate:
     """Compile a template; a syntax error is a ``ChatModelError`` at its line in ``origin``."""
-    from tunelint.chat.model import ChatModelError
-
     try:
         import jinja2
     except ImportError:

@@ -51,9 +51,7 @@ def _setting(container: Any, name: str) -> Any:
 def training_for(profile: Any, settings: Mapping[str, Any]) -> Training:
     """The training settings: the config's ``max_seq_length`` (and ``loss``) over the profile's
     ``training:`` section, else the defaults."""
-    recorded = getattr(profile, "training", None)
-    if recorded is None and isinstance(getattr(profile, "raw", None), Mapping):
-        recorded = profile.raw.get("training")
+    recorded = profile.training
     loss = settings.get("loss") or _setting(recorded, "loss") or DEFAULT_LOSS
     length = settings.get("max_seq_length") or _setting(recorded, "max_seq_length")
     return Training(loss if loss in LOSS_MODES else DEFAULT_LOSS, length)
@@ -61,10 +59,7 @@ def training_for(profile: Any, settings: Mapping[str, Any]) -> Training:
 
 def assistant_loss_asked(profile: Any, settings: Mapping[str, Any]) -> bool:
     """Whether the profile or config asks for assistant-only loss explicitly."""
-    recorded = getattr(profile, "training", None)
-    if recorded is None and isinstance(getattr(profile, "raw", None), Mapping):
-        recorded = profile.raw.get("training")
-    return (settings.get("loss") or _setting(recorded, "loss")) == "assistant"
+    return (settings.get("loss") or _setting(profile.training, "loss")) == "assistant"
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ def _rows() -> list[tuple[str, ...]]:
     rows = []
     for name in available_profiles():
         profile = load_profile(name)
-        tokenizer = _TOKENIZERS.get(profile.raw.get("tokenizer", "estimate"), "-")
+        tokenizer = _TOKENIZERS[profile.tokenizer]
         rows.append(
             (
                 name,

@@ -30,9 +30,10 @@ REGISTRY: dict[str, type[Rule]] = {}
 
 @dataclass(frozen=True)
 class Option:
-    """One configurable option of a rule."""
+    """One configurable option of a rule: ``type`` is a type hint the config is checked
+    against (``tunelint.schema``: e.g. ``Annotated[int, AtLeast(1)] | None``)."""
 
-    type: type | tuple[type, ...]
+    type: Any
     default: Any
     help: str
 
@@ -40,7 +41,7 @@ class Option:
 @dataclass(frozen=True)
 class RuleContext:
     """What a rule may read besides the example: its options, the active profile, the
-    config's top-level settings (``model``, ``max_tokens_per_example``, ...) and what the run
+    config's top-level settings (``model``, ``profile``, ...) and what the run
     shares between files (``shared``: e.g. the training index ``--validation`` compares with)."""
 
     options: Mapping[str, Any]

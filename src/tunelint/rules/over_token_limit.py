@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Annotated, Any
 
 from tunelint.diagnostics import Level, Problem
-from tunelint.rules.base import ExampleRule, RuleContext
+from tunelint.rules.base import ExampleRule, Option, RuleContext
+from tunelint.schema import AtLeast
 
 
 class OverTokenLimit(ExampleRule):
@@ -15,8 +16,9 @@ class OverTokenLimit(ExampleRule):
     Counts the tokens of each example the way the cookbook does (see `tunelint stats` in the
     README) with the model's tokenizer, and reports an example longer than the model's
     per-example training limit. The model is `model:` in the config (default: the profile's
-    first model, `gpt-4o-mini-2024-07-18` for OpenAI); `max_tokens_per_example:` at the top
-    level of the config overrides the limit. Where the profile's model has no offline
+    first model, `gpt-4o-mini-2024-07-18` for OpenAI); the option `max_tokens_per_example`
+    (`rules: {over_token_limit: {max_tokens_per_example: 4096}}`, or the same key at the top
+    level of the config) overrides the limit. Where the profile's model has no offline
     tokenizer (Gemini, Nova, open-weight models) the count is an estimate and says so; where
     it publishes no limit, nothing is reported.
 
@@ -37,13 +39,20 @@ class OverTokenLimit(ExampleRule):
     level = Level.WARNING
     summary = "The example has more tokens than the model's training limit."
     applies_to = ("chat", "preference")
+    options = {
+        "max_tokens_per_example": Option(
+            Annotated[int, AtLeast(1)] | None,
+            None,
+            "token limit per example (default: the model's training limit)",
+        )
+    }
 
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
         from tunelint.costing import choose
         from tunelint.tokens import count_example, utf8_length
 
         choice = choose(
-            ctx.profile.name, ctx.settings.get("model"), ctx.settings.get("max_tokens_per_example")
+            ctx.profile.name, ctx.settings.get("model"), ctx.options["max_tokens_per_example"]
         )
         limit, counting = choice.token_limit, choice.tokens
         if limit is None:
