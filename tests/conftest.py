@@ -69,6 +69,19 @@ def found(*lines: str | bytes, rule: str, config: dict | None = None) -> list[tu
     ]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_directory(tmp_path_factory):
+    """The verified encoding cache (``tunelint.rank_cache``) goes to a temporary directory,
+    never the user's ~/.cache, and subprocesses inherit it."""
+    previous = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = previous
+
+
 @pytest.fixture
 def corpus() -> Path:
     if not SHARED_CORPUS.is_dir():

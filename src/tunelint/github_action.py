@@ -158,6 +158,14 @@ def _append(path: str | None, text: str) -> None:
             handle.write(text)
 
 
+def _repository_root() -> str:
+    """The checked tree's boundary: the repository, else the working directory."""
+    try:
+        return repo_root()
+    except GitDiffError:
+        return "."
+
+
 def _check(inputs: ActionInputs) -> RunResult:
     """Check the input paths as ``tunelint check --stats`` with the inputs' options would:
     the same parser, config loading and run API."""
@@ -182,6 +190,7 @@ def _check(inputs: ActionInputs) -> RunResult:
             stats=True,
             jobs=default_jobs(),
             progress=False,
+            root=_repository_root(),
         )
         outcome = run_checks(config, options)
     except (UsageError, RunError) as error:

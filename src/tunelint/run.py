@@ -62,6 +62,9 @@ class RunOptions:
     """A progress bar on stderr (only ever shown on a terminal)."""
     excluded: Callable[[str], bool] | None = None
     """Which found files to leave out; None: the config's ``ignore`` globs."""
+    root: str = "."
+    """The tree being checked: symlinks that resolve outside it are reported, never read
+    (the Action passes the repository's top directory)."""
     stdin_filename: str | None = None
     """The name the lines read from standard input (path ``-``) go by, for the config's
     per-file settings and the output."""
@@ -259,7 +262,8 @@ def run(
     filter_ = suppression_filter(config, options)
     result.changed = changed_lines_since(options.diff_base)
     named = [path for path in options.paths if path != STDIN]
-    expansion = expand(named, options.excluded or config.is_ignored) if named else Expansion()
+    excluded = options.excluded or config.is_ignored
+    expansion = expand(named, excluded, options.root) if named else Expansion()
     result.path_errors += expansion.errors
     from_stdin = [STDIN] if STDIN in options.paths else []
     files = [(path, checker.check) for path in [*from_stdin, *expansion.files]]
