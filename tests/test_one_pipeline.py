@@ -103,3 +103,13 @@ def test_the_diff_base_applies_in_the_action_as_in_check(dataset, capsys):
     assert from_action == from_check
     assert ("data.jsonl", 9, 84, "missing_content") in from_check
     assert not any(line == 7 for _, line, _, _ in from_check)  # unchanged line: not reported
+
+
+def test_the_action_reads_no_symlink_out_of_the_repository(dataset, tmp_path_factory):
+    secret = tmp_path_factory.mktemp("outside") / "secret.jsonl"
+    secret.write_text('{"top_secret_key": "value"}\n')
+    (dataset / "leak.jsonl").symlink_to(secret)
+    out = io.StringIO()
+    with pytest.raises(github_action.InputError, match="outside"):
+        github_action.run({"GITHUB_EVENT_NAME": "push", "TUNELINT_PATHS": "leak.jsonl"}, out)
+    assert "top_secret_key" not in out.getvalue()
