@@ -191,3 +191,29 @@ def test_every_refused_example_is_a_chat_template_error_at_its_line(reference: A
     assert sorted(found) == sorted(refused)
     for line, message in refused.items():
         assert found[line].endswith(message)
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda path: path.stem)
+def test_stats_per_example_tokens_equal_transformers(reference, model_dir, template, capsys):
+    """``tunelint stats --tokenizer DIR --chat-template FILE --per-example`` (the CLI path,
+    through the run API and the statistics observer) gives transformers' lengths for every
+    example the template renders; the ones it refuses are skipped there, as lines with errors."""
+    from tunelint.cli import main
+
+    capsys.readouterr()
+    main(["stats", str(HANDMADE), "--tokenizer", str(model_dir), "--chat-template",
+          str(template), "--per-example", "--max-seq-length", "64"])  # fmt: skip
+    records = {r["line"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    source = template.read_text(encoding="utf-8")
+    expected = {}
+    for _, line, example in read_rows(HANDMADE):
+        ids, error = transformers_ids(reference, source, example)
+        if error is None:
+            expected[line] = len(ids)
+    assert {line: r["tokens"] for line, r in records.items()} == {
+        line: n for line, n in expected.items() if line in records
+    }
+    assert records, "no example was counted"
+    for record in records.values():
+        assert record["truncated_tokens"] == max(0, record["tokens"] - 64)
+        assert record["lost_trained"] == (record["lost_trained_tokens"] > 0)

@@ -10,6 +10,8 @@ and the exit status. A problem with the options themselves is a ``RunError`` (ex
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
 import sys
 from collections.abc import Callable
@@ -62,6 +64,9 @@ class RunOptions:
     """A progress bar on stderr (only ever shown on a terminal)."""
     excluded: Callable[[str], bool] | None = None
     """Which found files to leave out; None: the config's ``ignore`` globs."""
+    on_example: Callable[[Any], None] | None = None
+    """With ``stats``: called with each example's ``tunelint.chat.training.ExampleAnalysis``
+    (tokens, trained, truncated), in file order when ``jobs`` is 1."""
     root: str = "."
     """The tree being checked: symlinks that resolve outside it are reported, never read
     (the Action passes the repository's top directory)."""
@@ -114,17 +119,28 @@ class RunResult:
 def estimate_of(config: Config, options: RunOptions) -> tuple[Estimate, TextCounter]:
     """The model, limit and epochs the statistics are figured for, and the token counter
     (loaded now, so that a tokenizer that cannot be read is a usage error)."""
+    from tunelint.chat.training import training_for
     from tunelint.config import ConfigError
-    from tunelint.costing import TokenizerError
+    from tunelint.costing import TokenizerError, TokenSource
     from tunelint.models import UnknownModel
+    from tunelint.profile import load_profile
     from tunelint.stats import estimate_for
     from tunelint.tokens import TokenizerDataError
 
+    model_directory = config.settings.get("tokenizer")
     try:
-        estimate = estimate_for(config, options.model, options.epochs, options.tokenizer)
-        return estimate, estimate.tokens.count
+        estimate = estimate_for(
+            config, options.model, options.epochs, None if model_directory else options.tokenizer
+        )
+        count = estimate.tokens.count
     except (UnknownModel, ConfigError, TokenizerDataError, TokenizerError) as error:
         raise RunError(str(error)) from None
+    training = training_for(load_profile(config.settings["profile"]), config.settings)
+    tokens = estimate.tokens
+    if model_directory:  # every count is the rendering's under the model's own template
+        label = f"{model_directory} (its chat template and tokenizer)"
+        tokens = TokenSource(label, False, tokens.make_counter, tokens.tool_constants)
+    return dataclasses.replace(estimate, training=training, tokens=tokens), count
 
 
 def check_model(config: Config, model: str | None = None) -> None:
@@ -191,6 +207,16 @@ def _unreadable(path: str, error: OSError) -> str:
     return f"{path}: {readable_file_error(path) or error.strerror or error}"
 
 
+class _ChatSettings:
+    """What the chat-template analysis reads of a rule context: the settings and profile."""
+
+    def __init__(self, config: Config) -> None:
+        from tunelint.profile import load_profile
+
+        self.settings = config.settings
+        self.profile = load_profile(config.settings["profile"])
+
+
 class _Checker:
     """Checks one file at a time under the run's options, into the run's result."""
 
@@ -200,11 +226,20 @@ class _Checker:
         self.config = config
         self.options = options
         self.result = result
-        self.make_observer: Callable[[], StatsObserver] | None = None
+        self.make_observer: Callable[[str], StatsObserver] | None = None
+        """The statistics observer of one file (by its name), when statistics are asked."""
         if options.stats:
             result.estimate, count = estimate_of(config, options)
-            tool_constants = result.estimate.tokens.tool_constants
-            self.make_observer = lambda: StatsObserver(count, tool_constants)
+            estimate = result.estimate
+            chat = _ChatSettings(config) if config.settings.get("tokenizer") else None
+            self.make_observer = lambda path: StatsObserver(
+                count,
+                estimate.tokens.tool_constants,
+                estimate.training,
+                chat,
+                options.on_example,
+                path,
+            )
         self.training = None
         if options.validation:
             from tunelint.leakage import TrainingIndex
@@ -217,17 +252,16 @@ class _Checker:
         from tunelint.parallel import check_path
 
         if path == STDIN:
-            observer = self.make_observer() if self.make_observer else None
             name = self.options.stdin_filename or STDIN
+            observer = self.make_observer(name) if self.make_observer else None
             result = check_lines(sys.stdin.buffer, self.config, name, observer)
             if observer is not None:
                 self.result.stats.append((name, observer.file_stats(result)))
             return result
         if self.training is not None:  # indexed as checked, in one process
             return check_file(path, self.config, self.training.observer(path), progress.lines)
-        result, observer = check_path(
-            path, self.config, self.options.jobs, self.make_observer, progress
-        )
+        make = functools.partial(self.make_observer, path) if self.make_observer else None
+        result, observer = check_path(path, self.config, self.options.jobs, make, progress)
         if observer is not None:
             self.result.stats.append((path, observer.file_stats(result)))
         return result
@@ -272,6 +306,8 @@ def run(
     for path, check in files:
         try:
             file_result = check(path, progress)
+        except BrokenPipeError:  # the output's reader went away: the CLI stops quietly
+            raise
         except OSError as error:
             result.path_errors.append(_unreadable(path, error))
             continue

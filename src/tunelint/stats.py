@@ -8,15 +8,17 @@ from that state in ``summarize``; formatting lives in ``tunelint.report.stats_*`
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from tunelint.chat.training import ExampleAnalysis, LengthAggregate, Training
 from tunelint.config import Config, ConfigError
 from tunelint.costing import TokenSource, choose, model_facts, price_of
 from tunelint.models import Model, load_catalog
@@ -132,6 +134,8 @@ class Stats:
     skipped_lines: int = 0
     line_format: str | None = None
     """The line format of the file (or files) counted; None when unknown or mixed."""
+    truncation: LengthAggregate = field(default_factory=LengthAggregate)
+    """What a trainer's ``max_seq_length`` cuts off (tokens, trained tokens, examples)."""
 
     @property
     def examples(self) -> int:
@@ -157,6 +161,7 @@ class Stats:
             self.missing_user + other.missing_user,
             self.skipped_lines + other.skipped_lines,
             self.line_format if self.line_format == other.line_format else None,
+            self.truncation.merge(other.truncation),
         )
 
 
@@ -172,6 +177,8 @@ class Estimate:
     tokens: TokenSource | None = None
     """How tokens are counted; None: exactly, with the catalog model's encoding."""
     profile: str = DEFAULT_PROFILE
+    training: Training = field(default_factory=Training)
+    """The trainer's loss and ``max_seq_length`` (the config's, else the profile's)."""
 
 
 def default_epochs(examples: int, constants: Mapping[str, int]) -> int:
@@ -206,6 +213,7 @@ def summarize(stats: Stats, estimate: Estimate) -> dict[str, Any]:
         "charged_tokens": 0,
         "cost_usd": None if price is None else 0.0,
         "histogram": stats.tokens.histogram(),
+        "truncation": _truncation(stats.truncation, estimate.training.max_seq_length),
     }
     if stats.examples:
         epochs = estimate.epochs or default_epochs(stats.examples, estimate.epoch_constants)
@@ -215,6 +223,20 @@ def summarize(stats: Stats, estimate: Estimate) -> dict[str, Any]:
         if price is not None:
             figures["cost_usd"] = charged * price / 1_000_000
     return figures
+
+
+def _truncation(cut: LengthAggregate, max_seq_length: int | None) -> dict[str, int] | None:
+    """What ``max_seq_length`` cuts off; None when no trainer length is known."""
+    if max_seq_length is None:
+        return None
+    return {
+        "max_seq_length": max_seq_length,
+        "truncated_examples": cut.truncated_examples,
+        "truncated_tokens": cut.truncated_tokens,
+        "lost_trained_tokens": cut.lost_trained_tokens,
+        "examples_losing_trained_tokens": cut.examples_losing_trained_tokens,
+        "examples_keeping_no_trained_token": cut.examples_keeping_no_trained_token,
+    }
 
 
 def _heuristic(profile: str) -> str:
@@ -273,19 +295,68 @@ def build_report(
     }
 
 
-class StatsObserver:
-    """The engine observer that folds every example without errors into ``stats``."""
+NO_TRAINER = Training()
+"""No trainer's settings known: nothing is cut."""
 
-    def __init__(self, count: TextCounter, tool_constants: Mapping[str, int]) -> None:
+
+class StatsObserver:
+    """The engine observer that folds every example without errors into ``stats``.
+
+    With a chat model (``tokenizer:``), an example's tokens and trained tokens are those of
+    its rendering under the model's template and loss mask (the analysis the template rules
+    made of the same example); otherwise the cookbook's count, whose trained tokens are the
+    assistant's, taken as the end of the example when ``max_seq_length`` cuts it.
+    ``on_example`` receives each example's record (``tunelint stats --per-example``).
+    """
+
+    def __init__(
+        self,
+        count: TextCounter,
+        tool_constants: Mapping[str, int],
+        training: Training = NO_TRAINER,
+        chat: Any = None,
+        on_example: Callable[[ExampleAnalysis], None] | None = None,
+        path: str = "",
+    ) -> None:
         self.count = count
         self.tool_constants = tool_constants
+        self.training = training
+        self.chat = chat
+        """What ``tunelint.chat.cache.analysis_for`` needs (settings, profile), or None."""
+        self.on_example = on_example
+        self.path = path
         self.state = Stats()
 
     def __call__(self, line: int, example: Any, has_error: bool) -> None:
         if has_error:
             self.state.skipped_lines += 1
-        else:
-            self.state.add(example, count_example(example, self.count, self.tool_constants))
+            return
+        counted = count_example(example, self.count, self.tool_constants)
+        record = self._analysis(line, example, counted)
+        if record.error is not None:  # the template refuses it: a chat_template_error
+            self.state.skipped_lines += 1
+            return
+        self.state.add(
+            example,
+            ExampleTokens(
+                record.tokens, record.trained_tokens, counted.untrained, counted.messages
+            ),
+        )
+        self.state.truncation.add(record)
+        if self.on_example is not None:
+            self.on_example(record)
+
+    def _analysis(self, line: int, example: Any, counted: ExampleTokens) -> ExampleAnalysis:
+        if self.chat is not None:
+            from tunelint.chat.cache import analysis_for
+
+            found = analysis_for(example, self.chat)
+            return dataclasses.replace(found, file=self.path, line=line, text=None)
+        length = self.training.max_seq_length
+        cut = max(0, counted.total - length) if length else 0
+        return ExampleAnalysis(
+            self.path, line, counted.total, counted.trained, cut, min(cut, counted.trained)
+        )
 
     def file_stats(self, result: FileResult) -> Stats:
         """The statistics of the file checked into ``result``: lines that are no example at
@@ -296,8 +367,16 @@ class StatsObserver:
 
 
 def stats_config(config: Config) -> Config:
-    """The config statistics are collected with: an over-long example is counted, not skipped."""
-    return config.with_rule_levels(["over_token_limit=off"])
+    """The config statistics are collected with: an over-long example, or one the trainer's
+    max_seq_length cuts, is counted (and its cut reported), not skipped."""
+    from tunelint.rules.over_token_limit import OverTokenLimit
+    from tunelint.rules.truncated_assistant_turn import (
+        PartlyTruncatedAssistantTurn,
+        TruncatedAssistantTurn,
+    )
+
+    cut = (OverTokenLimit, TruncatedAssistantTurn, PartlyTruncatedAssistantTurn)
+    return config.with_rule_levels([f"{rule.id}=off" for rule in cut])
 
 
 def estimate_for(

@@ -107,7 +107,7 @@ def check_options(args: argparse.Namespace, config) -> RunOptions:
         stats=args.stats,
         model=args.model,
         epochs=args.epochs,
-        tokenizer=args.tokenizer,
+        tokenizer=None if os.path.isdir(args.tokenizer or "") else args.tokenizer,
         jobs=args.jobs,
         progress=True,
         excluded=common.excluded(args, config),

@@ -160,8 +160,40 @@ def add_tokenizer_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--tokenizer",
         metavar="PATH",
-        help="a local Hugging Face tokenizer.json for an open-weight model (needs tunelint[hf])",
+        help="a local model directory (tokenizer.json, tokenizer_config.json with its chat"
+        " template): exact tokens under the template; or a bare tokenizer.json (text tokens)."
+        " Needs tunelint[hf]",
     )
+    parser.add_argument(
+        "--chat-template", metavar="FILE", help="a Jinja chat template instead of the model's own"
+    )
+    parser.add_argument(
+        "--max-seq-length",
+        type=positive_int,
+        metavar="N",
+        help="the trainer's max_seq_length (default: config, then the profile's trainer)",
+    )
+
+
+def apply_tokenizer_options(args: argparse.Namespace, config):
+    """``--tokenizer DIR``, ``--chat-template`` and ``--max-seq-length`` as the config's
+    ``tokenizer``, ``chat_template`` and ``max_seq_length`` (a bare tokenizer.json stays a
+    costing option); checked as a config file's values would be."""
+    from tunelint.config import ConfigError
+
+    values = {}
+    if args.tokenizer and os.path.isdir(args.tokenizer):
+        values["tokenizer"] = args.tokenizer
+    if args.chat_template:
+        values["chat_template"] = args.chat_template
+    if args.max_seq_length:
+        values["max_seq_length"] = args.max_seq_length
+    if not values:
+        return config
+    try:
+        return config.with_settings(**values)
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:
@@ -247,6 +279,8 @@ def load_config(args: argparse.Namespace, line_format: str | None = None):
         profile = load_profile(config.settings["profile"])
     except KeyError as error:
         raise UsageError(error.args[0]) from None
+    if hasattr(args, "tokenizer"):
+        config = apply_tokenizer_options(args, config)
     if line_format is not None:
         config.settings["format"] = line_format
     if config.settings.get("format") is not None:

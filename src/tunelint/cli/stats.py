@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from typing import TYPE_CHECKING, TextIO
 
 from tunelint.cli import common
@@ -17,6 +18,12 @@ HELP = "token counts, epochs and estimated training cost of JSONL files"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH")
     common.add_output_format(parser, "stats")
+    parser.add_argument(
+        "--per-example",
+        action="store_true",
+        help="print one JSON object per example (file, line, tokens, trained_tokens,"
+        " truncated_tokens, lost_trained_tokens, lost_trained) instead of the report",
+    )
     common.add_model_options(parser)
     common.add_jobs_option(parser)
     common.add_common_options(parser)
@@ -30,6 +37,17 @@ def stats_report(outcome: RunResult) -> dict:
     return build_report(outcome.stats, outcome.estimate)
 
 
+def _record_writer(out: TextIO):
+    """``--per-example``: each example's record as one line of JSON."""
+    import json
+
+    def write(record) -> None:
+        fields = {**record.to_dict(), "lost_trained": record.lost_trained_tokens > 0}
+        out.write(json.dumps(fields) + "\n")
+
+    return write
+
+
 def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from tunelint.run import RunError, RunOptions, run
     from tunelint.stats import stats_config
@@ -41,9 +59,10 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         stats=True,
         model=args.model,
         epochs=args.epochs,
-        tokenizer=args.tokenizer,
-        jobs=args.jobs,
+        tokenizer=None if os.path.isdir(args.tokenizer or "") else args.tokenizer,
+        jobs=1 if args.per_example else args.jobs,  # one process: the records in file order
         progress=True,
+        on_example=_record_writer(out) if args.per_example else None,
     )
     try:
         outcome = run(config, options)
@@ -51,7 +70,7 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(str(error)) from None
     for message in outcome.path_errors + outcome.internal_errors:
         common.say(err, message)
-    if outcome.stats:
+    if outcome.stats and not args.per_example:
         from tunelint.report import get_output
 
         out.write(get_output("stats", args.format)(stats_report(outcome)))

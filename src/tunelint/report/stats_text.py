@@ -90,6 +90,28 @@ def figure_rows(figures: dict[str, Any], report: dict[str, Any]) -> list[tuple[s
         )
     )
     epochs = "-" if figures["epochs"] is None else number(figures["epochs"])
+    return [*_basic_rows(figures, over, capped, epochs, report, cost), *truncation_rows(figures)]
+
+
+def truncation_rows(figures: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """What the trainer's ``max_seq_length`` cuts off, when one is known."""
+    cut = figures.get("truncation")
+    if not cut:
+        return []
+    length = f"at max_seq_length {cut['max_seq_length']:,}"
+    return [
+        ("truncated examples", number(cut["truncated_examples"]), length),
+        ("truncated tokens", number(cut["truncated_tokens"]), "cut off the end"),
+        ("trained tokens lost", number(cut["lost_trained_tokens"]), "the loss never sees them"),
+        (
+            "examples losing trained tokens",
+            number(cut["examples_losing_trained_tokens"]),
+            f"{number(cut['examples_keeping_no_trained_token'])} keep none",
+        ),
+    ]
+
+
+def _basic_rows(figures, over, capped, epochs, report, cost) -> list[tuple[str, str, str]]:
     return [
         ("examples", number(figures["examples"]), lines_skipped(figures["skipped_lines"])),
         ("missing system message", number(figures["missing_system"]), ""),
