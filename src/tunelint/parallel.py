@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import reduce
@@ -22,8 +22,15 @@ from tunelint.engine import CheckedPart, FileChecker, check_file
 from tunelint.format_detection import FormatDetector
 from tunelint.profile import load_profile
 from tunelint.progress import NO_PROGRESS, Progress
-from tunelint.reader import FileNotText, looks_like_document_start, read_records, sniff_binary
+from tunelint.reader import (
+    FileNotText,
+    Record,
+    looks_like_document_start,
+    read_records,
+    sniff_binary,
+)
 from tunelint.results import FileResult
+from tunelint.sources import is_parquet
 
 
 class MergeableObserver(Protocol):
@@ -85,17 +92,12 @@ def _check_part(part: tuple[int, int, int]) -> tuple[CheckedPart, Any]:
     return checker.part(), observer.state if observer else None
 
 
-def _decided_format(path: str, config: Config) -> tuple[bool, str | None]:
-    """(whether the file can be split, the format its first lines show)."""
+def decided_format(records: Iterable[Record], config: Config) -> tuple[bool, str | None]:
+    """(whether a file whose first records are ``records`` can be split, the format they
+    show; None when the config forces one)."""
     detector = FormatDetector(load_profile(config.settings["profile"]), config.settings["format"])
-    with open(path, "rb") as handle:
-        first = handle.readline()
-        if sniff_binary(first) is not None or looks_like_document_start(first):
-            return False, None
-        handle.seek(0)
-        probe = [handle.readline() for _ in range(FORMAT_PROBE_LINES)]
     try:
-        for record in read_records(line for line in probe if line):
+        for record in records:
             if record.parsed:
                 detector.observe(record.value)
             if detector.decided:
@@ -103,6 +105,17 @@ def _decided_format(path: str, config: Config) -> tuple[bool, str | None]:
     except FileNotText:
         return False, None
     return False, None
+
+
+def _decided_format(path: str, config: Config) -> tuple[bool, str | None]:
+    """(whether the JSONL file can be split, the format its first lines show)."""
+    with open(path, "rb") as handle:
+        first = handle.readline()
+        if sniff_binary(first) is not None or looks_like_document_start(first):
+            return False, None
+        handle.seek(0)
+        probe = [handle.readline() for _ in range(FORMAT_PROBE_LINES)]
+    return decided_format(read_records(line for line in probe if line), config)
 
 
 def _parts(path: str, size: int, count: int) -> list[tuple[int, int, int]]:
@@ -144,6 +157,7 @@ def check_path(
     splittable = (
         jobs > 1
         and size >= PARALLEL_MIN_BYTES
+        and not is_parquet(path)  # row groups are split by a Dask run (tunelint.dask_run)
         and "fork" in multiprocessing.get_all_start_methods()
     )
     fmt = None

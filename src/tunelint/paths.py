@@ -9,6 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 JSONL_SUFFIX = ".jsonl"
+PARQUET_SUFFIX = ".parquet"
+CHECKED_SUFFIXES = (JSONL_SUFFIX, PARQUET_SUFFIX)
+"""What a directory or a glob of directories is searched for."""
 
 
 @dataclass
@@ -21,7 +24,7 @@ def _walk(directory: str) -> list[str]:
     found = []
     for root, dirs, names in os.walk(directory, onerror=None, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found += [os.path.join(root, n) for n in sorted(names) if n.endswith(JSONL_SUFFIX)]
+        found += [os.path.join(root, n) for n in sorted(names) if n.endswith(CHECKED_SUFFIXES)]
     return found
 
 
