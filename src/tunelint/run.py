@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from tunelint.config import Config
 from tunelint.diagnostics import Diagnostic, Level
+from tunelint.extras import MissingExtra
 from tunelint.progress import NO_PROGRESS, Progress
 from tunelint.results import FileResult
 
 if TYPE_CHECKING:
+    from tunelint.dask_run import DaskChecks
     from tunelint.gitdiff import ChangedLines
     from tunelint.stats import Estimate, Stats
     from tunelint.suppress import Filter
@@ -56,6 +58,9 @@ class RunOptions:
     jobs: int = 1
     progress: bool = False
     """A progress bar on stderr (only ever shown on a terminal)."""
+    dask: str | None = None
+    """A Dask scheduler's address, or ``local`` / ``local:N``: the training files are checked
+    in shards on that cluster (``tunelint.dask_run``); ``jobs`` is then unused."""
 
 
 @dataclass
@@ -172,6 +177,7 @@ class _Checker:
             result.estimate, count = estimate_of(config, options)
             tool_constants = result.estimate.tokens.tool_constants
             self.make_observer = lambda: StatsObserver(count, tool_constants)
+        self.remote: DaskChecks | None = None
         self.training = None
         if options.validation:
             from tunelint.leakage import TrainingIndex
@@ -185,11 +191,15 @@ class _Checker:
 
         if self.training is not None:  # indexed as checked, in one process
             return check_file(path, self.config, self.training.observer(path), progress.lines)
-        result, observer = check_path(
-            path, self.config, self.options.jobs, self.make_observer, progress
-        )
-        if observer is not None:
-            self.result.stats.append((path, observer.file_stats(result)))
+        if self.remote is not None:
+            result, stats = self.remote.result(path)
+        else:
+            result, observer = check_path(
+                path, self.config, self.options.jobs, self.make_observer, progress
+            )
+            stats = observer.file_stats(result) if observer is not None else None
+        if stats is not None:
+            self.result.stats.append((path, stats))
         return result
 
     def check_validation(self, path: str, progress: Progress) -> FileResult:
@@ -225,11 +235,18 @@ def run(
     files = [(path, checker.check) for path in expansion.files]
     files += [(path, checker.check_validation) for path in options.validation]
     progress = Progress.for_files([path for path, _ in files]) if options.progress else NO_PROGRESS
+    if options.dask is not None:
+        from tunelint.dask_run import start
+
+        checker.remote = start(config, options, expansion.files)
     for path, check in files:
         try:
             file_result = check(path, progress)
         except OSError as error:
             result.path_errors.append(_unreadable(path, error))
+            continue
+        except MissingExtra as missing:
+            result.path_errors.append(f"{path}: {missing}")
             continue
         if result.changed is not None and options.only_changed:
             file_result = result.changed.restrict(file_result)
@@ -239,6 +256,8 @@ def run(
         if on_result is not None:
             on_result(file_result)
     progress.close()
+    if checker.remote is not None:
+        checker.remote.close()
     result.unused_suppressions = filter_.unused()
     if filter_.baseline is not None:
         result.stale_baseline_entries = filter_.baseline.stale()

@@ -37,6 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also print the statistics and cost (one pass: each file is read once)",
     )
     common.add_jobs_option(parser)
+    common.add_dask_option(parser)
     common.add_model_options(parser)
     parser.add_argument(
         "--diff-base",
@@ -71,6 +72,7 @@ def _options(args: argparse.Namespace) -> RunOptions:
         epochs=args.epochs,
         tokenizer=args.tokenizer,
         jobs=args.jobs,
+        dask=args.dask,
         progress=True,
     )
 

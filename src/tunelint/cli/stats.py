@@ -17,6 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     common.add_output_format(parser, "stats")
     common.add_model_options(parser)
     common.add_jobs_option(parser)
+    common.add_dask_option(parser)
     common.add_common_options(parser)
 
 
@@ -41,6 +42,7 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         epochs=args.epochs,
         tokenizer=args.tokenizer,
         jobs=args.jobs,
+        dask=args.dask,
         progress=True,
     )
     try:
