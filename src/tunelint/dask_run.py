@@ -29,6 +29,7 @@ SHARD_BYTES = 64 * 1024 * 1024
 """Files are cut into shards of at least this many bytes."""
 CONNECT_TIMEOUT = "10s"
 LOCAL = "local"
+LOOPBACK_ANY_PORT = "127.0.0.1:0"
 
 
 def local_workers(address: str) -> int | None:
@@ -61,7 +62,7 @@ class DaskChecks:
                     n_workers=workers,
                     threads_per_worker=1,
                     processes=True,
-                    dashboard_address=None,
+                    dashboard_address=LOOPBACK_ANY_PORT,  # never a port in use (8787)
                     silence_logs=logging.ERROR,
                 )
             self.client = distributed.Client(self.cluster or address, timeout=CONNECT_TIMEOUT)
