@@ -31,8 +31,9 @@ def messy_rows(count: int, seed: int = 7) -> list[dict]:
 def write_jsonl(path: Path, rows: list[dict], broken_every: int = 0) -> Path:
     """``rows`` as JSONL; with ``broken_every``, every such line is broken JSON instead."""
     lines = [json.dumps(row) for row in rows]
-    for index in range(broken_every - 1, len(lines), broken_every or len(lines) + 1):
-        lines[index] = lines[index][:-3]
+    if broken_every:
+        for index in range(broken_every - 1, len(lines), broken_every):
+            lines[index] = lines[index][:-3]
     path.write_text("".join(f"{line}\n" for line in lines), "utf-8")
     return path
 

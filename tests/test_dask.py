@@ -19,7 +19,7 @@ from shard_data import messy_rows, write_jsonl, write_parquet
 from tunelint import dask_run
 from tunelint.cli import main
 from tunelint.config import config_from_dict
-from tunelint.run import RunOptions, run
+from tunelint.run import RunError, RunOptions, run
 
 distributed = pytest.importorskip("distributed")
 pytest.importorskip("pyarrow")
@@ -102,12 +102,13 @@ def test_bad_addresses_and_options_are_usage_errors(shards: Path) -> None:
         2,
         "tunelint: --dask local:0: want local, local:N (N at least 1) or an address\n",
     )
-    status, _, err = tunelint("check", str(shards), "--dask", "tcp://127.0.0.1:9")
-    assert status == 2 and err.startswith("tunelint: --dask tcp://127.0.0.1:9: cannot connect")
+    for address in ("tcp://127.0.0.1:9", "no-port"):
+        status, _, err = tunelint("check", str(shards), "--dask", address)
+        assert status == 2 and err.startswith(f"tunelint: --dask {address}: cannot connect")
     options = RunOptions(
         [str(shards)], validation=[str(shards / "train-00000.jsonl")], dask="local"
     )
-    with pytest.raises(dask_run.RunError, match="without --validation"):
+    with pytest.raises(RunError, match="without --validation"):
         run(config_from_dict({}), options)
 
 

@@ -19,10 +19,10 @@ from tunelint.config import Config
 from tunelint.extras import MissingExtra, require
 from tunelint.parallel import default_jobs
 from tunelint.results import FileResult
-from tunelint.run import RunError, RunOptions
 from tunelint.shards import StatsCounting, check_shard, finish, merge, plan_shards
 
 if TYPE_CHECKING:
+    from tunelint.run import RunOptions
     from tunelint.stats import Stats
 
 SHARD_BYTES = 64 * 1024 * 1024
@@ -30,6 +30,10 @@ SHARD_BYTES = 64 * 1024 * 1024
 CONNECT_TIMEOUT = "10s"
 LOCAL = "local"
 LOOPBACK_ANY_PORT = "127.0.0.1:0"
+
+
+class DaskError(Exception):
+    """The cluster cannot be used: a bad address, no scheduler there, no dask installed."""
 
 
 def local_workers(address: str) -> int | None:
@@ -40,7 +44,7 @@ def local_workers(address: str) -> int | None:
     if not colon:
         return default_jobs()
     if not count.isdigit() or int(count) < 1:
-        raise RunError(f"--dask {address}: want local, local:N (N at least 1) or an address")
+        raise DaskError(f"--dask {address}: want local, local:N (N at least 1) or an address")
     return int(count)
 
 
@@ -53,7 +57,7 @@ class DaskChecks:
         try:
             distributed = require("distributed", "--dask", "dask")
         except MissingExtra as missing:
-            raise RunError(str(missing)) from None
+            raise DaskError(str(missing)) from None
         workers = local_workers(address)
         self.cluster: Any = None
         try:
@@ -66,9 +70,9 @@ class DaskChecks:
                     silence_logs=logging.ERROR,
                 )
             self.client = distributed.Client(self.cluster or address, timeout=CONNECT_TIMEOUT)
-        except OSError as error:  # no scheduler there, or it did not answer in time
+        except (OSError, ValueError) as error:  # no scheduler there, or not an address
             self.close()
-            raise RunError(f"--dask {address}: cannot connect: {error}") from None
+            raise DaskError(f"--dask {address}: cannot connect: {error}") from None
         self.futures = self._submit(config, paths, counting)
 
     def _submit(
@@ -107,9 +111,9 @@ class DaskChecks:
 
 
 def start(config: Config, options: RunOptions, paths: list[str]) -> DaskChecks:
-    """The run's training files submitted to ``options.dask``; raises RunError."""
+    """The run's training files submitted to ``options.dask``; raises DaskError."""
     assert options.dask is not None
     if options.validation:
-        raise RunError("--dask works without --validation (the training index is one process's)")
+        raise DaskError("--dask works without --validation (the training index is one process's)")
     counting = StatsCounting(options.model, options.tokenizer) if options.stats else None
     return DaskChecks(options.dask, config, paths, counting)

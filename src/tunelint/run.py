@@ -236,9 +236,12 @@ def run(
     files += [(path, checker.check_validation) for path in options.validation]
     progress = Progress.for_files([path for path, _ in files]) if options.progress else NO_PROGRESS
     if options.dask is not None:
-        from tunelint.dask_run import start
+        from tunelint.dask_run import DaskError, start
 
-        checker.remote = start(config, options, expansion.files)
+        try:
+            checker.remote = start(config, options, expansion.files)
+        except DaskError as error:
+            raise RunError(str(error)) from None
     for path, check in files:
         try:
             file_result = check(path, progress)
