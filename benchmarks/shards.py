@@ -2,13 +2,13 @@
 
     python benchmarks/shards.py                      # 8 shards of 50 MB
     python benchmarks/shards.py --shards 4 --size 5  # a quick run
-    python benchmarks/shards.py --engines            # also: cluster start-up, Dask vs Ray
+    python benchmarks/shards.py --parquet --engines  # also: Parquet twins; Dask vs Ray start-up
 
 Each command is ``tunelint check DIR --stats``; every figure is measured in this run: wall
-time, and the peak RSS of each process of the run (the process tree is sampled every 50 ms,
-so a process that lives less than that may be missed): the main process, the largest other
-one, their number, and the sum of the peaks. The outputs of all commands are compared byte
-for byte. Needs the ``dask`` extra (and ``ray`` for ``--engines``' comparison); nothing is
+time, and the RSS of the run's processes (the process tree is sampled every 50 ms, so a
+process that lives less than that may be missed): the main process's peak, the largest peak
+of another one, how many there were, and the most they held at one time. The outputs of the
+commands on the same files are compared byte for byte. Needs the ``dask`` extra (and ``ray`` for ``--engines``' comparison); nothing is
 asserted: the machines are shared and noisy.
 """
 
@@ -32,6 +32,7 @@ from generate import generate  # noqa: E402
 
 PYTHON = sys.executable
 SAMPLE_EVERY_S = 0.05
+PARQUET_ROW_GROUP_ROWS = 2_000
 
 
 @dataclass
@@ -41,21 +42,26 @@ class Measurement:
     main_peak_mb: float
     largest_other_peak_mb: float
     processes: int
-    sum_of_peaks_mb: float
+    peak_total_mb: float
+    """The most memory the run's processes held at one time (sampled)."""
     same_output: bool | None = None
 
 
-def _sample(peaks: dict[int, float], root: psutil.Process) -> None:
+def _sample(peaks: dict[int, float], root: psutil.Process) -> float:
+    """Note each process's RSS in ``peaks``; return their total now."""
     try:
         tree = [root, *root.children(recursive=True)]
     except psutil.NoSuchProcess:
-        return
+        return 0.0
+    total = 0.0
     for process in tree:
         try:
             rss = process.memory_info().rss / 2**20
         except psutil.NoSuchProcess:
             continue
         peaks[process.pid] = max(peaks.get(process.pid, 0.0), rss)
+        total += rss
+    return total
 
 
 def measure(name: str, command: list[str]) -> tuple[Measurement, bytes]:
@@ -67,9 +73,9 @@ def measure(name: str, command: list[str]) -> tuple[Measurement, bytes]:
     ):
         assert process.stdout is not None
         os.set_blocking(process.stdout.fileno(), False)
-        root, peaks, output = psutil.Process(process.pid), {}, []
+        root, peaks, output, peak_total = psutil.Process(process.pid), {}, [], 0.0
         while process.poll() is None:
-            _sample(peaks, root)
+            peak_total = max(peak_total, _sample(peaks, root))
             output.append(process.stdout.read() or b"")
             time.sleep(SAMPLE_EVERY_S)
         output.append(process.stdout.read() or b"")
@@ -78,9 +84,7 @@ def measure(name: str, command: list[str]) -> tuple[Measurement, bytes]:
         raise SystemExit(f"{' '.join(command)} exited {process.returncode}")
     main = peaks.pop(process.pid, 0.0)
     others = list(peaks.values())
-    row = Measurement(
-        name, wall, main, max(others, default=0.0), 1 + len(others), main + sum(others)
-    )
+    row = Measurement(name, wall, main, max(others, default=0.0), 1 + len(others), peak_total)
     return row, b"".join(output)
 
 
@@ -94,12 +98,27 @@ def make_shards(directory: Path, count: int, size_mb: float) -> Path:
     return shards
 
 
-def check_runs(shards: Path, workers: int) -> list[Measurement]:
+def parquet_twins(shards: Path, row_group_rows: int) -> Path:
+    """The shards as Parquet files of row groups of ``row_group_rows`` (pyarrow)."""
+    import pyarrow.json
+    import pyarrow.parquet
+
+    twins = shards.with_name(f"{shards.name}-parquet")
+    twins.mkdir(exist_ok=True)
+    for path in sorted(shards.glob("*.jsonl")):
+        twin = twins / f"{path.stem}.parquet"
+        if not twin.exists():
+            table = pyarrow.json.read_json(path)
+            pyarrow.parquet.write_table(table, twin, row_group_size=row_group_rows)
+    return twins
+
+
+def check_runs(shards: Path, workers: int, kind: str) -> list[Measurement]:
     tunelint = [PYTHON, "-m", "tunelint", "check", str(shards), "--stats"]
     runs = {
-        "check --jobs 1 (one process)": [*tunelint, "--jobs", "1"],
-        f"check --jobs {workers} (forked workers per file)": [*tunelint, "--jobs", str(workers)],
-        f"check --dask local:{workers}": [*tunelint, "--dask", f"local:{workers}"],
+        f"{kind}: check --jobs 1 (one process)": [*tunelint, "--jobs", "1"],
+        f"{kind}: check --jobs {workers}": [*tunelint, "--jobs", str(workers)],
+        f"{kind}: check --dask local:{workers}": [*tunelint, "--dask", f"local:{workers}"],
     }
     rows, first = [], None
     for name, command in runs.items():
@@ -148,7 +167,7 @@ def engine_start(workers: int, hold_s: float = 3.0) -> list[Measurement]:
 
 def table(rows: list[Measurement]) -> str:
     lines = [
-        "| run | wall s | main peak MB | largest other MB | processes | sum of peaks MB"
+        "| run | wall s | main peak MB | largest other MB | processes | peak total MB"
         " | same output |",
         "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
@@ -156,7 +175,7 @@ def table(rows: list[Measurement]) -> str:
         same = "" if r.same_output is None else ("yes" if r.same_output else "NO")
         lines.append(
             f"| {r.name} | {r.wall_s:.1f} | {r.main_peak_mb:.0f} | {r.largest_other_peak_mb:.0f}"
-            f" | {r.processes} | {r.sum_of_peaks_mb:.0f} | {same} |"
+            f" | {r.processes} | {r.peak_total_mb:.0f} | {same} |"
         )
     return "\n".join(lines)
 
@@ -169,11 +188,14 @@ def main() -> None:
     parser.add_argument("--size", type=float, default=50, help="MB per shard (50)")
     parser.add_argument("--workers", type=int, default=2, help="--jobs N and local:N (2)")
     parser.add_argument("--dir", default=os.environ.get("TMPDIR", "/tmp") + "/tunelint-bench")
+    parser.add_argument("--parquet", action="store_true", help="also the shards as Parquet")
     parser.add_argument("--engines", action="store_true", help="also measure cluster start-up")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     shards = make_shards(Path(args.dir), args.shards, args.size)
-    rows = check_runs(shards, args.workers)
+    rows = check_runs(shards, args.workers, "JSONL")
+    if args.parquet:
+        rows += check_runs(parquet_twins(shards, PARQUET_ROW_GROUP_ROWS), args.workers, "Parquet")
     if args.engines:
         rows += engine_start(args.workers)
     if args.json:
