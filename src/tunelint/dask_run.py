@@ -19,13 +19,20 @@ from tunelint.config import Config
 from tunelint.extras import MissingExtra, require
 from tunelint.parallel import default_jobs
 from tunelint.results import FileResult
-from tunelint.shards import StatsCounting, check_shard, finish, merge, plan_shards
+from tunelint.shards import (
+    DEFAULT_SHARD_BYTES,
+    StatsCounting,
+    check_shard,
+    finish,
+    merge,
+    plan_shards,
+)
 
 if TYPE_CHECKING:
     from tunelint.run import RunOptions
     from tunelint.stats import Stats
 
-SHARD_BYTES = 64 * 1024 * 1024
+SHARD_BYTES = DEFAULT_SHARD_BYTES
 """Files are cut into shards of at least this many bytes."""
 CONNECT_TIMEOUT = "10s"
 LOCAL = "local"
@@ -60,6 +67,7 @@ class DaskChecks:
             raise DaskError(str(missing)) from None
         workers = local_workers(address)
         self.cluster: Any = None
+        self.client: Any = None
         try:
             if workers is not None:
                 self.cluster = distributed.LocalCluster(
@@ -104,7 +112,7 @@ class DaskChecks:
         return self.futures.pop(path).result()
 
     def close(self) -> None:
-        if getattr(self, "client", None) is not None:
+        if self.client is not None:
             self.client.close()
         if self.cluster is not None:
             self.cluster.close()
