@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from tunelint.results import FileResult
     from tunelint.run import RunOptions, RunResult
     from tunelint.run import run as check_paths
+    from tunelint.shards import Partial, Shard, check_shard, finish, merge, plan_shards
 
 _PUBLIC = {
     "check_file": "engine",
@@ -19,6 +20,12 @@ _PUBLIC = {
     "check_paths": "run",
     "RunOptions": "run",
     "RunResult": "run",
+    "plan_shards": "shards",
+    "check_shard": "shards",
+    "merge": "shards",
+    "finish": "shards",
+    "Shard": "shards",
+    "Partial": "shards",
 }
 
 
@@ -34,10 +41,16 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "FileResult",
+    "Partial",
     "RunOptions",
     "RunResult",
+    "Shard",
     "__version__",
     "check_file",
     "check_lines",
     "check_paths",
+    "check_shard",
+    "finish",
+    "merge",
+    "plan_shards",
 ]

@@ -11,7 +11,6 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from tunelint.config import Config, RuleSetting, load_config
@@ -25,13 +24,13 @@ from tunelint.reader import (
     FileNotText,
     ReaderFinding,
     Record,
-    read_lines,
     read_records,
 )
 from tunelint.results import ExampleObserver, FileResult
 from tunelint.rules import DatasetRule, ExampleRule, all_rules
 from tunelint.rules.base import FileFacts, FileRule, Rule, RuleContext, TextRule
 from tunelint.shapes import Normalized, normalize
+from tunelint.sources import open_records
 
 
 @dataclass
@@ -318,15 +317,19 @@ class FileChecker:
         self.result.line_format = self.detector.format
         return self.result
 
-    def run(self, lines: Iterable[bytes]) -> FileResult:
+    def read(self, records: Iterable[Record]) -> None:
+        """Add every record; a source that is not examples as a whole is one finding."""
         try:
-            for record in read_records(lines):
+            for record in records:
                 self.add(record)
         except FileNotText as not_text:  # one finding: no dataset rule counts its examples
             self._reader_finding(1, not_text.finding)
             self.result.lines = not_text.lines
             self.result.skipped[not_text.finding.rule] += max(not_text.lines, 1)
             self.active.dataset, self.states = [], []
+
+    def run(self, lines: Iterable[bytes]) -> FileResult:
+        self.read(read_records(lines))
         return self.finish()
 
 
@@ -354,16 +357,18 @@ def check_file(
     through: Callable[[Iterable[bytes]], Iterable[bytes]] | None = None,
     shared: Mapping[str, Any] | None = None,
 ) -> FileResult:
-    """Check one JSONL file, streaming it line by line. Raises OSError if it cannot be read.
+    """Check one file (JSONL, or Parquet by its name), streaming its records. Raises OSError
+    if it cannot be read.
 
-    ``through`` sees the raw lines on their way to the reader (a progress bar counts them).
+    ``through`` sees a JSONL file's raw lines on their way to the reader (a progress bar
+    counts them).
     """
     config = config or load_config(discover=False)
     checker = FileChecker(str(path), config, observer, shared=shared)
-    with open(Path(path), "rb") as handle:
-        checker.file_size = os.fstat(handle.fileno()).st_size
-        lines = read_lines(handle, line_cap(config))
-        return checker.run(through(lines) if through else lines)
+    with open_records(path, through, line_cap(config)) as (records, size):
+        checker.file_size = size
+        checker.read(records)
+    return checker.finish()
 
 
 def line_cap(config: Config) -> int:

@@ -13,7 +13,7 @@ import itertools
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import reduce
 from typing import Any, BinaryIO, Protocol, TypeVar
@@ -27,6 +27,7 @@ from tunelint.reader import (
     FileNotText,
     Line,
     LongLine,
+    Record,
     looks_like_document_start,
     read_lines,
     read_records,
@@ -34,6 +35,7 @@ from tunelint.reader import (
     sniff_binary,
 )
 from tunelint.results import FileResult
+from tunelint.sources import is_parquet
 
 
 class MergeableObserver(Protocol):
@@ -101,9 +103,23 @@ def _check_part(part: tuple[int, int, int]) -> tuple[CheckedPart, Any]:
     return checker.part(), observer.state if observer else None
 
 
-def _decided_format(path: str, config: Config) -> tuple[bool, str | None]:
-    """(whether the file can be split, the format its first lines show)."""
+def decided_format(records: Iterable[Record], config: Config) -> tuple[bool, str | None]:
+    """(whether a file whose first records are ``records`` can be split, the format they
+    show; None when the config forces one)."""
     detector = FormatDetector(load_profile(config.settings["profile"]), config.settings["format"])
+    try:
+        for record in records:
+            if record.parsed:
+                detector.observe(record.value)
+            if detector.decided:
+                return True, None if detector.forced else detector.format
+    except FileNotText:
+        return False, None
+    return False, None
+
+
+def _decided_format(path: str, config: Config) -> tuple[bool, str | None]:
+    """(whether the JSONL file can be split, the format its first lines show)."""
     cap = line_cap(config)
     with open(path, "rb") as handle:
         first = next(read_lines(handle, cap), b"")
@@ -113,15 +129,7 @@ def _decided_format(path: str, config: Config) -> tuple[bool, str | None]:
             return False, None
         handle.seek(0)
         probe = list(itertools.islice(read_lines(handle, cap), FORMAT_PROBE_LINES))
-    try:
-        for record in read_records(probe):
-            if record.parsed:
-                detector.observe(record.value)
-            if detector.decided:
-                return True, None if detector.forced else detector.format
-    except FileNotText:
-        return False, None
-    return False, None
+    return decided_format(read_records(probe), config)
 
 
 def _parts(path: str, size: int, count: int) -> list[tuple[int, int, int]]:
@@ -163,6 +171,7 @@ def check_path(
     splittable = (
         jobs > 1
         and size >= PARALLEL_MIN_BYTES
+        and not is_parquet(path)  # row groups are split by a Dask run (tunelint.dask_run)
         and "fork" in multiprocessing.get_all_start_methods()
     )
     fmt = None

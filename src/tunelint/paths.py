@@ -22,6 +22,9 @@ from tunelint.escape import terminal
 
 JSONL_SUFFIX = ".jsonl"
 SPECIAL_FILE = "is not a regular file (a FIFO, socket or device)"
+PARQUET_SUFFIX = ".parquet"
+CHECKED_SUFFIXES = (JSONL_SUFFIX, PARQUET_SUFFIX)
+"""What a directory or a glob of directories is searched for."""
 
 
 @dataclass
@@ -165,9 +168,9 @@ class _Expander:
         """Add the ``.jsonl`` files below ``directory``; how many it named (added or not)."""
         count = 0
         for entry in self.entries(directory, boundary):
-            if entry.outside and (entry.is_dir or entry.path.endswith(JSONL_SUFFIX)):
+            if entry.outside and (entry.is_dir or entry.path.endswith(CHECKED_SUFFIXES)):
                 self.outside(entry.path, boundary)
-            elif entry.path.endswith(JSONL_SUFFIX) and not entry.is_dir:
+            elif entry.path.endswith(CHECKED_SUFFIXES) and not entry.is_dir:
                 self.add(entry.path)
             else:
                 continue

@@ -22,10 +22,12 @@ from typing import TYPE_CHECKING, Any
 from tunelint.config import Config
 from tunelint.diagnostics import Diagnostic, Level
 from tunelint.exit_status import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
+from tunelint.extras import MissingExtra
 from tunelint.progress import NO_PROGRESS, Progress
 from tunelint.results import FileResult
 
 if TYPE_CHECKING:
+    from tunelint.dask_run import DaskChecks
     from tunelint.gitdiff import ChangedLines
     from tunelint.stats import Estimate, Stats
     from tunelint.suppress import Filter
@@ -73,6 +75,9 @@ class RunOptions:
     stdin_filename: str | None = None
     """The name the lines read from standard input (path ``-``) go by, for the config's
     per-file settings and the output."""
+    dask: str | None = None
+    """A Dask scheduler's address, or ``local`` / ``local:N``: the training files are checked
+    in shards on that cluster (``tunelint.dask_run``); ``jobs`` is then unused."""
 
 
 @dataclass
@@ -240,6 +245,7 @@ class _Checker:
                 options.on_example,
                 path,
             )
+        self.remote: DaskChecks | None = None
         self.training = None
         if options.validation:
             from tunelint.leakage import TrainingIndex
@@ -260,10 +266,14 @@ class _Checker:
             return result
         if self.training is not None:  # indexed as checked, in one process
             return check_file(path, self.config, self.training.observer(path), progress.lines)
-        make = functools.partial(self.make_observer, path) if self.make_observer else None
-        result, observer = check_path(path, self.config, self.options.jobs, make, progress)
-        if observer is not None:
-            self.result.stats.append((path, observer.file_stats(result)))
+        if self.remote is not None:
+            result, stats = self.remote.result(path)
+        else:
+            make = functools.partial(self.make_observer, path) if self.make_observer else None
+            result, observer = check_path(path, self.config, self.options.jobs, make, progress)
+            stats = observer.file_stats(result) if observer is not None else None
+        if stats is not None:
+            self.result.stats.append((path, stats))
         return result
 
     def check_validation(self, path: str, progress: Progress) -> FileResult:
@@ -303,6 +313,13 @@ def run(
     files = [(path, checker.check) for path in [*from_stdin, *expansion.files]]
     files += [(path, checker.check_validation) for path in options.validation]
     progress = Progress.for_files([path for path, _ in files]) if options.progress else NO_PROGRESS
+    if options.dask is not None:
+        from tunelint.dask_run import DaskError, start
+
+        try:
+            checker.remote = start(config, options, expansion.files)
+        except DaskError as error:
+            raise RunError(str(error)) from None
     for path, check in files:
         try:
             file_result = check(path, progress)
@@ -310,6 +327,9 @@ def run(
             raise
         except OSError as error:
             result.path_errors.append(_unreadable(path, error))
+            continue
+        except MissingExtra as missing:
+            result.path_errors.append(f"{path}: {missing}")
             continue
         if result.changed is not None and options.only_changed:
             file_result = result.changed.restrict(file_result)
@@ -319,6 +339,8 @@ def run(
         if on_result is not None:
             on_result(file_result)
     progress.close()
+    if checker.remote is not None:
+        checker.remote.close()
     result.unused_suppressions = filter_.unused()
     if filter_.baseline is not None:
         result.stale_baseline_entries = filter_.baseline.stale()

@@ -64,6 +64,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also print the statistics and cost (one pass: each file is read once)",
     )
     common.add_jobs_option(parser)
+    common.add_dask_option(parser)
     common.add_model_options(parser)
     parser.add_argument(
         "--diff-base",
@@ -109,6 +110,7 @@ def check_options(args: argparse.Namespace, config) -> RunOptions:
         epochs=args.epochs,
         tokenizer=None if os.path.isdir(args.tokenizer or "") else args.tokenizer,
         jobs=args.jobs,
+        dask=args.dask,
         progress=True,
         excluded=common.excluded(args, config),
         stdin_filename=args.stdin_filename,

@@ -212,6 +212,15 @@ def add_jobs_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_dask_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="check in shards on a Dask cluster: a scheduler's address, or local / local:N"
+        " for N local worker processes (needs tunelint[dask])",
+    )
+
+
 def add_line_format_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--line-format",

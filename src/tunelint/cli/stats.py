@@ -26,6 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     common.add_model_options(parser)
     common.add_jobs_option(parser)
+    common.add_dask_option(parser)
     common.add_common_options(parser)
 
 
@@ -61,6 +62,7 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         epochs=args.epochs,
         tokenizer=None if os.path.isdir(args.tokenizer or "") else args.tokenizer,
         jobs=1 if args.per_example else args.jobs,  # one process: the records in file order
+        dask=args.dask,
         progress=True,
         on_example=_record_writer(out) if args.per_example else None,
     )
