@@ -1,6 +1,7 @@
 """Runs action.yml's steps as a GitHub runner would: its ``run:`` steps in subprocesses,
-its two third-party actions by stand-ins (setup-python: this interpreter; cache: a folder of
-saved directories, restored before the install step and saved after the run)."""
+its third-party actions by stand-ins (setup-python: this interpreter; cache: a folder of
+saved directories, restored before the install step and saved after the run;
+upload-artifact: the file copied to ``artifacts/NAME`` in the runner's temp folder)."""
 
 from __future__ import annotations
 
@@ -75,6 +76,12 @@ class ActionRunner:
             outputs = {"cache-hit": str(hit).lower()}
             if not hit:
                 return [(key, path)]
+        elif name == "actions/upload-artifact":
+            if given["path"] and Path(given["path"]).is_file():  # its `if:` asks for a path
+                target = self.temp / "artifacts" / given["name"]
+                target.mkdir(parents=True, exist_ok=True)
+                shutil.copy(given["path"], target)
+            outputs = {}
         else:
             raise AssertionError(
                 f"action.yml uses an action this runner cannot stand in for: {name}"
@@ -114,9 +121,11 @@ class ActionRunner:
             if "uses" in step:
                 to_save += self._uses(step)
                 continue
-            done = self._step(step, env)
-            self.log.append(done.stdout)
-            assert done.returncode == 0 or step is last, done.stdout + done.stderr
+            result = self._step(step, env)
+            self.log.append(result.stdout)
+            assert result.returncode == 0 or step is last, result.stdout + result.stderr
+            if step is last:
+                done = result
         for key, path in to_save:  # actions/cache saves in its post step, at the job's end
             if not (self.cache / key).exists():
                 shutil.copytree(path, self.cache / key, symlinks=True)

@@ -31,7 +31,11 @@ PINS = {
 
 def test_third_party_actions_are_pinned_by_commit_with_the_tag_in_a_comment():
     uses = re.findall(r"uses: (\S+)(.*)", TEXT)
-    assert {name.split("@")[0] for name, _ in uses} == {"actions/setup-python", "actions/cache"}
+    assert {name.split("@")[0] for name, _ in uses} == {
+        "actions/setup-python",
+        "actions/cache",
+        "actions/upload-artifact",
+    }
     for name, comment in uses:
         assert re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}", name), name
         assert re.fullmatch(r" # v\d+\.\d+\.\d+", comment), comment

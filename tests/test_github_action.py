@@ -9,6 +9,7 @@ import pytest
 
 from action_runner import ACTION, ActionRunner, shared_cache
 from conftest import REPO, git
+from tunelint.escape import markdown
 from tunelint.github_action import (
     SUMMARY_LIMIT,
     Links,
@@ -104,11 +105,15 @@ def test_pull_request_annotates_changed_lines_and_writes_summary_and_outputs(act
     assert f"**Estimated training cost: {money(cost)}**" in text
     assert "### Training data statistics (tunelint)" in text and "Tokens per example:" in text
     assert text.startswith("## tunelint\n\nChecked 1 file, 3 lines: 1 error, 1 warning")
+    page = runner.temp / "artifacts" / "tunelint-report" / "tunelint-report.html"
+    assert "<svg" in page.read_text() and "missing_content" in page.read_text()
+    assert "**HTML report** (token histograms, findings by rule, cost): " in text
     assert f"(findings on lines changed since {base[:12]} only)" in text
-    assert "| data/train.jsonl | 1 | 1 | `missing_content` 1, `missing_system_message` 1 |" in text
+    name = markdown("data/train.jsonl")  # escaped: no data is Markdown syntax
+    assert f"| {name} | 1 | 1 | `missing_content` 1, `missing_system_message` 1 |" in text
     assert (
-        f"| [data/train.jsonl:3:83](https://github.com/o/r/blob/{'f' * 40}/data/train.jsonl#L3)"
-        " | error | `missing_content` |" in text
+        f"| [{markdown('data/train.jsonl:3:83')}](https://github.com/o/r/blob/{'f' * 40}"
+        "/data/train.jsonl#L3) | error | `missing_content` |" in text
     )
 
 

@@ -95,6 +95,8 @@ class ActionInputs:
     only_changed: bool
     fail_on: str
     summary: bool
+    html_report: bool
+    """Write the HTML page for the upload-artifact step (``html-report``)."""
     base: str | None
 
     @classmethod
@@ -121,6 +123,7 @@ class ActionInputs:
             only_changed=_flag(env, "only-changed", on_pull_request),
             fail_on=fail_on,
             summary=_flag(env, "summary", True),
+            html_report=_flag(env, "html-report", False),
             base=_text(env, "base-sha"),
         )
 

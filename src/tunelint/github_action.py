@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from tunelint import report
 from tunelint.action_inputs import ActionInputs, InputError
+from tunelint.config import Config
 from tunelint.diagnostics import Diagnostic, Level
 from tunelint.escape import markdown, workflow_data
 from tunelint.gitdiff import GitDiffError, repo_root
@@ -53,9 +54,44 @@ def tracked_jsonl_files() -> list[str]:
 def statistics(outcome: RunResult) -> tuple[str, float | None]:
     """The markdown of ``tunelint stats`` over the whole files, and the estimated cost in USD
     (None where the profile's price is not published)."""
-    assert outcome.estimate is not None
-    stats_report = build_report(outcome.stats, outcome.estimate)
+    stats_report = _stats_report(outcome)
     return stats_markdown.render(stats_report), stats_report["total"]["cost_usd"]
+
+
+def _stats_report(outcome: RunResult) -> dict:
+    assert outcome.estimate is not None
+    return build_report(outcome.stats, outcome.estimate)
+
+
+REPORT_FILE = "tunelint-report.html"
+
+
+def write_html_report(outcome: RunResult, config, env: Mapping[str, str]) -> str:
+    """The HTML page (``--format html`` of ``check --stats``) in the runner's temp folder,
+    for the upload-artifact step; its path."""
+    from tunelint.report.html_format import Formatter as HtmlFormatter
+
+    path = os.path.join(env.get("RUNNER_TEMP") or ".", REPORT_FILE)
+    with open(path, "w", encoding="utf-8") as handle:
+        page = HtmlFormatter(handle)
+        page.describe(config, env)
+        page.add_stats(_stats_report(outcome))
+        page.end(outcome.results, outcome.unused_suppressions)
+    return path
+
+
+def report_link(env: Mapping[str, str]) -> str:
+    """The job summary's pointer to the uploaded page (the run's artifacts)."""
+    server, repository, run_id = (
+        env.get("GITHUB_SERVER_URL"),
+        env.get("GITHUB_REPOSITORY"),
+        env.get("GITHUB_RUN_ID"),
+    )
+    if server and repository and run_id and run_id.isdigit():
+        where = f"[artifact tunelint-report]({server}/{quote(repository)}/actions/runs/{run_id}#artifacts)"
+    else:
+        where = "the artifact tunelint-report"
+    return f"**HTML report** (token histograms, findings by rule, cost): {where}\n\n"
 
 
 def _cell(text: str, limit: int = 200) -> str:
@@ -166,7 +202,7 @@ def _repository_root() -> str:
         return "."
 
 
-def _check(inputs: ActionInputs) -> RunResult:
+def _check(inputs: ActionInputs) -> tuple[RunResult, Config]:
     """Check the input paths as ``tunelint check --stats`` with the inputs' options would:
     the same parser, config loading and run API."""
     from tunelint.cli import build_parser
@@ -197,13 +233,13 @@ def _check(inputs: ActionInputs) -> RunResult:
         raise InputError(str(error)) from None
     if outcome.path_errors:
         raise InputError("; ".join(outcome.path_errors))
-    return outcome
+    return outcome, config
 
 
 def run(env: Mapping[str, str], out: TextIO) -> int:
     """Run the action; raise InputError for a usage problem."""
     inputs = ActionInputs.from_env(env)
-    outcome = _check(inputs)
+    outcome, config = _check(inputs)
     scope = ""
     if inputs.base and inputs.only_changed:
         scope = f" (findings on lines changed since {markdown(inputs.base[:12])} only)"
@@ -217,6 +253,12 @@ def run(env: Mapping[str, str], out: TextIO) -> int:
         out.write(f"::error title=tunelint::{workflow_data(message)}\n")
     statistics_markdown, cost = statistics(outcome)
     errors, warnings = outcome.count(Level.ERROR), outcome.count(Level.WARNING)
+    outputs = (
+        f"errors={errors}\nwarnings={warnings}\ncost-usd={'' if cost is None else f'{cost:.4f}'}\n"
+    )
+    if inputs.html_report:
+        outputs += f"html-report={write_html_report(outcome, config, env)}\n"
+        statistics_markdown = report_link(env) + statistics_markdown
     if inputs.summary:
         parts = summary_parts(
             outcome.results,
@@ -227,10 +269,7 @@ def run(env: Mapping[str, str], out: TextIO) -> int:
             outcome.unused_suppressions,
         )
         _append(env.get("GITHUB_STEP_SUMMARY"), fit_summary(parts))
-    _append(
-        env.get("GITHUB_OUTPUT"),
-        f"errors={errors}\nwarnings={warnings}\ncost-usd={'' if cost is None else f'{cost:.4f}'}\n",
-    )
+    _append(env.get("GITHUB_OUTPUT"), outputs)
     if outcome.internal_errors:
         return 3
     failing = {"error": errors, "warning": errors + warnings, "never": 0}[inputs.fail_on]
