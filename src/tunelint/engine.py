@@ -232,29 +232,35 @@ class FileChecker:
         shaped = None if other_format else self._shaped(record, value)
         checked = shaped.example if shaped else value
         if not other_format:
-            applicable = [
-                (rule, ctx)
-                for rule, ctx in self.active.example
-                if rule.checks_any_value or isinstance(value, dict)
-            ]
-            as_written = (
-                (rule, partial(rule.check, value, ctx))
-                for rule, ctx in applicable
-                if rule.reads_line_as_written
-            )
-            self._run_rules(record, as_written)
-            as_built = (
-                (rule, partial(rule.check, checked, ctx))
-                for rule, ctx in applicable
-                if not rule.reads_line_as_written
-            )
-            self._run_rules(record, as_built, shaped)
+            self._check_example(record, value, shaped)
         if isinstance(value, dict):
             self._fold(value, record.line)
         self._remember_hash(record, first)
         if self.observer is not None:
             added = self.result.diagnostics[first:]
             self.observer(record.line, checked, any(d.level is Level.ERROR for d in added))
+
+    def _check_example(self, record: Record, value: Any, shaped: Normalized | None) -> None:
+        """The example rules: on the line's value as written, or on the OpenAI-shape example a
+        shape reader built from it (findings placed back at the line's own paths)."""
+        applicable = [
+            (rule, ctx)
+            for rule, ctx in self.active.example
+            if rule.checks_any_value or isinstance(value, dict)
+        ]
+        checked = shaped.example if shaped else value
+        as_written = (
+            (rule, partial(rule.check, value, ctx))
+            for rule, ctx in applicable
+            if rule.reads_line_as_written
+        )
+        self._run_rules(record, as_written)
+        as_built = (
+            (rule, partial(rule.check, checked, ctx))
+            for rule, ctx in applicable
+            if not rule.reads_line_as_written
+        )
+        self._run_rules(record, as_built, shaped)
 
     def _fold(self, value: dict, line: int) -> None:
         """Fold one example into every dataset rule's state."""

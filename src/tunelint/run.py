@@ -287,6 +287,29 @@ class _Checker:
         return check_file(path, config, None, progress.lines, shared)
 
 
+def _files(config: Config, options: RunOptions, result: RunResult) -> list[str]:
+    """The training files to check, in order: standard input first when asked for, then
+    what the paths expand to (what cannot be used goes to ``result.path_errors``)."""
+    from tunelint.paths import expand
+
+    named = [path for path in options.paths if path != STDIN]
+    if named:
+        expansion = expand(named, options.excluded or config.is_ignored, options.root)
+        result.path_errors += expansion.errors
+        named = expansion.files
+    return [STDIN, *named] if STDIN in options.paths else named
+
+
+def _start_cluster(config: Config, options: RunOptions, checker: _Checker, paths: list[str]):
+    """``--dask``: the training files submitted to the cluster before any is awaited."""
+    from tunelint.dask_run import DaskError, start
+
+    try:
+        checker.remote = start(config, options, paths)
+    except DaskError as error:
+        raise RunError(str(error)) from None
+
+
 def run(
     config: Config,
     options: RunOptions,
@@ -297,39 +320,21 @@ def run(
     ``on_result`` is called with each file's final result as soon as it is known, so output
     can stream. Raises ``RunError`` for options that cannot be used.
     """
-    from tunelint.paths import Expansion, expand
-
     check_model(config, options.model)
     preload_resources(config)
     result = RunResult()
     checker = _Checker(config, options, result)
     filter_ = suppression_filter(config, options)
     result.changed = changed_lines_since(options.diff_base)
-    named = [path for path in options.paths if path != STDIN]
-    excluded = options.excluded or config.is_ignored
-    expansion = expand(named, excluded, options.root) if named else Expansion()
-    result.path_errors += expansion.errors
-    from_stdin = [STDIN] if STDIN in options.paths else []
-    files = [(path, checker.check) for path in [*from_stdin, *expansion.files]]
+    training = _files(config, options, result)
+    files = [(path, checker.check) for path in training]
     files += [(path, checker.check_validation) for path in options.validation]
     progress = Progress.for_files([path for path, _ in files]) if options.progress else NO_PROGRESS
     if options.dask is not None:
-        from tunelint.dask_run import DaskError, start
-
-        try:
-            checker.remote = start(config, options, expansion.files)
-        except DaskError as error:
-            raise RunError(str(error)) from None
+        _start_cluster(config, options, checker, [p for p in training if p != STDIN])
     for path, check in files:
-        try:
-            file_result = check(path, progress)
-        except BrokenPipeError:  # the output's reader went away: the CLI stops quietly
-            raise
-        except OSError as error:
-            result.path_errors.append(_unreadable(path, error))
-            continue
-        except MissingExtra as missing:
-            result.path_errors.append(f"{path}: {missing}")
+        file_result = _checked(path, check, progress, result)
+        if file_result is None:
             continue
         if result.changed is not None and options.only_changed:
             file_result = result.changed.restrict(file_result)
@@ -345,3 +350,17 @@ def run(
     if filter_.baseline is not None:
         result.stale_baseline_entries = filter_.baseline.stale()
     return result
+
+
+def _checked(path: str, check: Callable, progress: Progress, result: RunResult):
+    """``check(path)``'s result, or None when the file cannot be read (said in
+    ``result.path_errors``)."""
+    try:
+        return check(path, progress)
+    except BrokenPipeError:  # the output's reader went away: the CLI stops quietly
+        raise
+    except OSError as error:
+        result.path_errors.append(_unreadable(path, error))
+    except MissingExtra as missing:
+        result.path_errors.append(f"{path}: {missing}")
+    return None

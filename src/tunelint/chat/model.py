@@ -31,7 +31,12 @@ from pathlib import Path
 from typing import Any
 
 from tunelint.chat.encode import ChatEncoder
-from tunelint.chat.template import ChatModelError, ChatTemplate, compile_template
+from tunelint.chat.template import (
+    HF_EXTRA_MISSING,
+    ChatModelError,
+    ChatTemplate,
+    compile_template,
+)
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 """No tokenizer or template file is read past this size (decompressed)."""
@@ -184,10 +189,7 @@ def _build_tokenizer(path: Path, config: dict[str, Any], named: dict[str, str]) 
     try:
         from tokenizers import AddedToken, Regex, Tokenizer, normalizers, pre_tokenizers
     except ImportError:
-        raise ChatModelError(
-            "--tokenizer needs the optional packages tokenizers and jinja2:"
-            " pip install 'tunelint[hf]'"
-        ) from None
+        raise ChatModelError(HF_EXTRA_MISSING) from None
     try:
         tokenizer = Tokenizer.from_str(_read_text(path))
     except ChatModelError:

@@ -32,6 +32,11 @@ class ChatModelError(ValueError):
     """A model directory or template that cannot be used; the message names the file."""
 
 
+HF_EXTRA_MISSING = (
+    "--tokenizer needs the optional packages tokenizers and jinja2: pip install 'tunelint[hf]'"
+)
+
+
 class TemplateRefused(Exception):
     """The template raised while rendering one example; ``str()`` is its message."""
 
@@ -156,10 +161,7 @@ def compile_template(source: str, origin: str) -> ChatTemplate:
     try:
         import jinja2
     except ImportError:
-        raise ChatModelError(
-            "--tokenizer needs the optional packages tokenizers and jinja2:"
-            " pip install 'tunelint[hf]'"
-        ) from None
+        raise ChatModelError(HF_EXTRA_MISSING) from None
     if not _ENVIRONMENT:
         _ENVIRONMENT.append(_environment())
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from tunelint.cli import common
+from tunelint.cli import common, options
 from tunelint.cli.common import EXIT_OK, UsageError
 
 HELP = "check and cost files under several profiles (default: all), side by side"
@@ -20,10 +20,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="A,B,...",
         help="comma-separated profiles, e.g. openai,together,fireworks (default: every profile)",
     )
-    common.add_output_format(parser, "compare")
-    common.add_epochs_option(parser)
-    common.add_tokenizer_option(parser)
-    common.add_config_option(parser)
+    options.add_output_format(parser, "compare")
+    options.add_epochs_option(parser)
+    options.add_tokenizer_option(parser)
+    options.add_config_option(parser)
 
 
 def _profiles(given: str | None) -> list[str]:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from tunelint.cli import common
+from tunelint.cli import common, options
 from tunelint.cli.common import EXIT_OK
 
 HELP = "print the effective configuration"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    common.add_common_options(parser)
+    options.add_common_options(parser)
 
 
 def print_config(config, out: TextIO) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from tunelint.cli import common
+from tunelint.cli import common, options
 
 HELP = "fix what is mechanical and safe, in place"
 
@@ -19,8 +19,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--strip-whitespace", action="store_true", help="strip whitespace around content"
     )
-    common.add_config_option(parser)
-    common.add_profile_option(parser)
+    options.add_config_option(parser)
+    options.add_profile_option(parser)
 
 
 def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -6,7 +6,7 @@ import argparse
 import os
 from typing import TYPE_CHECKING, TextIO
 
-from tunelint.cli import common
+from tunelint.cli import common, options
 from tunelint.cli.common import UsageError
 
 if TYPE_CHECKING:
@@ -17,17 +17,17 @@ HELP = "token counts, epochs and estimated training cost of JSONL files"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH")
-    common.add_output_format(parser, "stats")
+    options.add_output_format(parser, "stats")
     parser.add_argument(
         "--per-example",
         action="store_true",
         help="print one JSON object per example (file, line, tokens, trained_tokens,"
         " truncated_tokens, lost_trained_tokens, lost_trained) instead of the report",
     )
-    common.add_model_options(parser)
-    common.add_jobs_option(parser)
-    common.add_dask_option(parser)
-    common.add_common_options(parser)
+    options.add_model_options(parser)
+    options.add_jobs_option(parser)
+    options.add_dask_option(parser)
+    options.add_common_options(parser)
 
 
 def stats_report(outcome: RunResult) -> dict:
