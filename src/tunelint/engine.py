@@ -40,6 +40,8 @@ class CheckedPart:
     result: FileResult
     states: list[Any]
     starts_with_bom: bool
+    not_text: bool = False
+    """The file as a whole is no JSONL text: its one finding stands alone."""
 
 
 @dataclass
@@ -111,6 +113,8 @@ class FileChecker:
         self.file_size: int | None = None
         """Bytes in the whole file, where known, for the file rules."""
         self.starts_with_bom = False
+        self.not_text = False
+        """Set when the reader found the file is no JSONL text: no dataset rule reports."""
         self._parts_taken = 0
 
     def _build(self, fmt: str) -> _Active:
@@ -289,7 +293,7 @@ class FileChecker:
 
     def part(self) -> CheckedPart:
         """What this checker of one part of a file holds, to be merged by ``take``."""
-        return CheckedPart(self.result, self.states, self.starts_with_bom)
+        return CheckedPart(self.result, self.states, self.starts_with_bom, self.not_text)
 
     def take(self, later: CheckedPart) -> None:
         """Take in the next part of the same file (checked in the same format), in order."""
@@ -304,16 +308,18 @@ class FileChecker:
                 )
             ]
         self.starts_with_bom |= later.starts_with_bom
+        self.not_text |= later.not_text
         self._parts_taken += 1
 
     def finish(self) -> FileResult:
         """Run the dataset and file rules; the result with its findings in order."""
         whole_file = Record(0, None)
-        finished = zip(self.active.dataset, self.states, strict=True)
-        self._run_rules(
-            whole_file,
-            ((rule, partial(rule.finish, state, ctx)) for (rule, ctx), state in finished),
-        )
+        if not self.not_text:  # a file that is no JSONL text has its one finding only
+            finished = zip(self.active.dataset, self.states, strict=True)
+            self._run_rules(
+                whole_file,
+                ((rule, partial(rule.finish, state, ctx)) for (rule, ctx), state in finished),
+            )
         facts = FileFacts(self.file_size, self.starts_with_bom)
         self._run_rules(
             whole_file,
@@ -332,7 +338,7 @@ class FileChecker:
             self._reader_finding(1, not_text.finding)
             self.result.lines = not_text.lines
             self.result.skipped[not_text.finding.rule] += max(not_text.lines, 1)
-            self.active.dataset, self.states = [], []
+            self.not_text = True
 
     def run(self, lines: Iterable[bytes]) -> FileResult:
         self.read(read_records(lines))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import gzip
 import io
 import json
 import os
-import shutil
 from pathlib import Path
 
-from tests.conftest import REPO, SHARED_CORPUS
+from tests.conftest import REPO
 
 from tunelint.cli import main
 
@@ -72,7 +72,11 @@ def write_page(path: Path, *args: str | Path) -> Path:
 
 
 def two_file_check(directory: Path) -> list[Path]:
-    """examples/clean.jsonl and a copy of the tool-calling corpus file."""
+    """examples/clean.jsonl and the first 40 lines of the tool-calling corpus file (kept in
+    tests/data, so the tests need nothing beside the checkout)."""
     copy = directory / "zava-retail-toolcalls.jsonl"
-    shutil.copy(SHARED_CORPUS / "msft-zava-retail-toolcalls.jsonl", copy)
+    with gzip.open(
+        REPO / "tests" / "data" / "chat" / "zava-retail-toolcalls-40.jsonl.gz"
+    ) as packed:
+        copy.write_bytes(packed.read())
     return [REPO / "examples" / "clean.jsonl", copy]
