@@ -140,3 +140,27 @@ def test_token_cache_and_byte_bound_change_no_figure(tmp_path, corpus_dir):
         if count_example(json.loads(line), count, tool_constants).total > limit
     ]
     assert reported == expected and 0 < len(expected) < 5
+
+
+def test_progress_moves_part_by_part_with_the_same_result(tmp_path, split_everything, monkeypatch):
+    """A large file is cut into many parts (not one per worker), so the bar moves as each is
+    checked; the merged result is still one pass's."""
+    path = messy_file(tmp_path / "messy.jsonl", lines=2_000)
+    size = path.stat().st_size
+    monkeypatch.setattr(parallel, "PART_BYTES", size // 8)
+
+    class Recorder:
+        def __init__(self):
+            self.updates = []
+
+        def update(self, count):
+            self.updates.append(count)
+
+        def lines(self, lines):
+            return lines
+
+    recorder = Recorder()
+    config = config_from_dict({})
+    split = parallel.check_path(str(path), config, 2, progress=recorder)
+    assert len(recorder.updates) >= 8 and sum(recorder.updates) == size
+    assert fingerprint(*split) == fingerprint(*parallel.check_path(str(path), config, 1))

@@ -52,6 +52,9 @@ Observer = TypeVar("Observer", bound=MergeableObserver)
 PARALLEL_MIN_BYTES = 8_000_000
 """Below this, forking workers costs more than it saves (measured by benchmarks/run.py)."""
 FORMAT_PROBE_LINES = 1_000
+PART_BYTES = 4_000_000
+"""About how large a part a worker checks at a time: a large file is cut into many such parts
+(at least one per worker), so the progress bar moves as each is done, not once per worker."""
 _COUNT_CHUNK = 16 * 1024 * 1024
 
 
@@ -184,7 +187,7 @@ def check_path(
     _JOB = _Job(path, config, fmt, make_observer, shared or {})
     try:
         context = multiprocessing.get_context("fork")
-        ranges = _parts(path, size, jobs)
+        ranges = _parts(path, size, max(jobs, size // PART_BYTES))
         parts = []
         # Leaving the block (done, Ctrl-C, or SIGTERM raised as an exception by the CLI)
         # terminates every worker: none is left running.
