@@ -279,7 +279,7 @@ class FileChecker:
         spec = self.profile.formats[self.active.format]
         if not spec.shape or not isinstance(value, dict):
             return None
-        shaped = normalize(value, spec)
+        shaped = normalize(value, spec, self.config.settings)
         for rule_id, problem in shaped.problems:
             self._place(record, rule_id, problem)
         return shaped

@@ -11,7 +11,7 @@ node it built came from, so a finding on the built example is reported at the li
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -193,7 +193,7 @@ class _Turns:
             out.origins[(*built[:2], "role")] = (*path, "role")
 
 
-def bedrock(example: dict, spec: Any) -> Normalized:
+def bedrock(example: dict, spec: Any, settings: Mapping[str, Any]) -> Normalized:
     """``bedrock-conversation-2024``: ``system`` text blocks, ``messages`` of content blocks."""
     out = Normalized()
     _check_keys(example, (), spec.top_level_keys, "top-level key", out)
@@ -226,7 +226,7 @@ def _compact(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
-def vertex(example: dict, spec: Any) -> Normalized:
+def vertex(example: dict, spec: Any, settings: Mapping[str, Any]) -> Normalized:
     """Gemini tuning: ``systemInstruction`` and ``contents`` of ``parts``, roles user and model."""
     out = Normalized()
     _check_keys(example, (), spec.top_level_keys, "top-level key", out)
@@ -248,11 +248,25 @@ def vertex(example: dict, spec: Any) -> Normalized:
 SHAREGPT_ROLES = {"system": "system", "human": "user", "user": "user", "gpt": "assistant"}
 
 
-def sharegpt(example: dict, spec: Any) -> Normalized:
-    """ShareGPT ``conversations`` of ``from``/``value`` (Axolotl, Unsloth)."""
+SHAREGPT_TURN_KEYS = ("from", "value")
+
+
+def _turn_keys(settings: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The (role, content) key pairs a turn may use: the config's Axolotl
+    ``message_property_mappings`` (default role/content), then ShareGPT's from/value."""
+    mapped = (settings.get("axolotl") or {}).get("message_property_mappings") or {}
+    pair = (mapped.get("role", "role"), mapped.get("content", "content"))
+    return [pair] if pair == SHAREGPT_TURN_KEYS else [pair, SHAREGPT_TURN_KEYS]
+
+
+def sharegpt(example: dict, spec: Any, settings: Mapping[str, Any]) -> Normalized:
+    """ShareGPT ``conversations`` (Axolotl, Unsloth): turns of ``from``/``value``, or of the
+    keys the config maps (Axolotl's ``message_property_mappings``, role/content by default)."""
     out = Normalized()
-    _check_keys(example, (), spec.top_level_keys, "top-level key", out)
+    if not spec.extra_keys:
+        _check_keys(example, (), spec.top_level_keys, "top-level key", out)
     names = {**SHAREGPT_ROLES, "assistant": "assistant"}
+    pairs = _turn_keys(settings)
     for index, message in enumerate(_message_list(example, "conversations", out)):
         path = ("conversations", index)
         if not isinstance(message, dict):
@@ -260,12 +274,13 @@ def sharegpt(example: dict, spec: Any) -> Normalized:
                 "data_type", path, f"{format_path(path)} is {json_type(message)}, not an object"
             )
             continue
-        _check_keys(message, path, ("from", "value", "weight"), "key in a turn", out)
-        role = _role(message.get("from"), names, (*path, "from"), out)
+        role_key, content_key = next((p for p in pairs if p[0] in message), pairs[-1])
+        _check_keys(message, path, (role_key, content_key, "weight"), "key in a turn", out)
+        role = _role(message.get(role_key), names, (*path, role_key), out)
         extra = {"weight": message["weight"]} if "weight" in message else None
-        content = message.get("value", _ABSENT)
-        _add_message(out, path, role, content, (*path, "value"), extra)
-        out.origins[("messages", len(out.example["messages"]) - 1, "role")] = (*path, "from")
+        content = message.get(content_key, _ABSENT)
+        _add_message(out, path, role, content, (*path, content_key), extra)
+        out.origins[("messages", len(out.example["messages"]) - 1, "role")] = (*path, role_key)
     return out
 
 
@@ -302,7 +317,7 @@ def _conversation(example: dict, columns: tuple[tuple[str, str], ...], out: Norm
             )
 
 
-def prompt_completion(example: dict, spec: Any) -> Normalized:
+def prompt_completion(example: dict, spec: Any, settings: Mapping[str, Any]) -> Normalized:
     """TRL and Together prompt/completion: strings, or message lists (TRL), as one conversation."""
     out = Normalized()
     if not spec.extra_keys:
@@ -312,7 +327,7 @@ def prompt_completion(example: dict, spec: Any) -> Normalized:
     return out
 
 
-def prompt_chosen_rejected(example: dict, spec: Any) -> Normalized:
+def prompt_chosen_rejected(example: dict, spec: Any, settings: Mapping[str, Any]) -> Normalized:
     """TRL preference: ``prompt`` and the ``chosen``/``rejected`` answers, as OpenAI DPO input."""
     out = Normalized()
     if not spec.extra_keys:
@@ -334,7 +349,7 @@ def prompt_chosen_rejected(example: dict, spec: Any) -> Normalized:
     return out
 
 
-READERS: dict[str, Callable[[dict, Any], Normalized]] = {
+READERS: dict[str, Callable[[dict, Any, Mapping[str, Any]], Normalized]] = {
     "bedrock": bedrock,
     "vertex": vertex,
     "sharegpt": sharegpt,
@@ -343,6 +358,7 @@ READERS: dict[str, Callable[[dict, Any], Normalized]] = {
 }
 
 
-def normalize(example: dict, spec: Any) -> Normalized:
-    """The OpenAI-shape example of a line in the format ``spec`` (its ``shape`` names the reader)."""
-    return READERS[spec.shape](example, spec)
+def normalize(example: dict, spec: Any, settings: Mapping[str, Any] | None = None) -> Normalized:
+    """The OpenAI-shape example of a line in the format ``spec`` (its ``shape`` names the
+    reader), read with the config's ``settings`` (how Axolotl's fields are named)."""
+    return READERS[spec.shape](example, spec, settings or {})

@@ -51,7 +51,7 @@ class TrainValidationOverlap(DatasetRule):
         if index is None:
             return state
         if ctx.spec.shape:  # the index holds examples as the other rules read them
-            example = normalize(example, ctx.spec).example
+            example = normalize(example, ctx.spec, ctx.settings).example
         found = index.find(example)
         return (*state, (line, *found)) if found else state
 
