@@ -155,7 +155,7 @@ class FileChecker:
         self, record: Record, rule_id: str, problem: Problem, shaped: Normalized | None = None
     ) -> None:
         level = self.active.levels.get(rule_id)
-        if level is None:
+        if level is None or (shaped and (rule_id, problem.path) in shaped.replaced):
             return
         path = shaped.original(problem.path) if shaped else problem.path
         column, end = self._column(record, problem, path)

@@ -28,6 +28,9 @@ class Normalized:
     example: dict[str, Any] = field(default_factory=dict)
     origins: dict[JsonPath, JsonPath] = field(default_factory=dict)
     problems: list[tuple[str, Problem]] = field(default_factory=list)
+    replaced: set[tuple[str, JsonPath]] = field(default_factory=set)
+    """(rule, built path) of findings the reader reports in the line's own terms instead
+    (TRL's empty answer is its own warning, not the generic empty-content error)."""
 
     def original_message(self, message: str, path: JsonPath) -> str:
         """``message`` with the first built path it names replaced by the line's own path."""
@@ -338,6 +341,13 @@ def prompt_chosen_rejected(example: dict, spec: Any, settings: Mapping[str, Any]
         ("rejected", "assistant", ("non_preferred_output",)),
     )
     for key, role, target in columns:
+        if key != "prompt" and example.get(key) == "":
+            out.report(
+                "empty_preference_answer",
+                (key,),
+                f"'{key}' is an empty string: TRL trains on it as an empty answer",
+            )
+            out.replaced.add(("missing_content", (*target, 0, "content")))
         part = Normalized()
         _conversation(example, ((key, role),), part)
         out.problems += part.problems
