@@ -137,7 +137,9 @@ def estimate_of(config: Config, options: RunOptions) -> tuple[Estimate, TextCoun
         estimate = estimate_for(
             config, options.model, options.epochs, None if model_directory else options.tokenizer
         )
-        count = estimate.tokens.count
+        # Under a chat model, text is counted only for weight-0 turns: load the bundled
+        # encoding when one comes (it is hash-verified package data).
+        count = estimate.tokens.count if not model_directory else _lazy_count(estimate.tokens)
     except (UnknownModel, ConfigError, TokenizerDataError, TokenizerError) as error:
         raise RunError(str(error)) from None
     training = training_for(load_profile(config.settings["profile"]), config.settings)
@@ -146,6 +148,11 @@ def estimate_of(config: Config, options: RunOptions) -> tuple[Estimate, TextCoun
         label = f"{model_directory} (its chat template and tokenizer)"
         tokens = TokenSource(label, False, tokens.make_counter, tokens.tool_constants)
     return dataclasses.replace(estimate, training=training, tokens=tokens), count
+
+
+def _lazy_count(tokens) -> TextCounter:
+    """``tokens.count``, loaded on the first text it counts."""
+    return lambda text: tokens.count(text)
 
 
 def check_model(config: Config, model: str | None = None) -> None:

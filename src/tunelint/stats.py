@@ -331,7 +331,7 @@ class StatsObserver:
         if has_error:
             self.state.skipped_lines += 1
             return
-        counted = count_example(example, self.count, self.tool_constants)
+        counted = self._counted(example)
         record = self._analysis(line, example, counted)
         if record.error is not None:  # the template refuses it: a chat_template_error
             self.state.skipped_lines += 1
@@ -345,6 +345,19 @@ class StatsObserver:
         self.state.truncation.add(record)
         if self.on_example is not None:
             self.on_example(record)
+
+    def _counted(self, example: Any) -> ExampleTokens:
+        """The cookbook's count; under a chat model only its message count and weight-0
+        tokens are used, so the text is tokenized again only where weight 0 appears."""
+        if self.chat is None:
+            return count_example(example, self.count, self.tool_constants)
+        messages = conversation(example).messages
+        if any(
+            isinstance(m, dict) and m.get("role") == "assistant" and m.get("weight") == 0
+            for m in messages
+        ):
+            return count_example(example, self.count, self.tool_constants)
+        return ExampleTokens(0, 0, 0, len(messages))
 
     def _analysis(self, line: int, example: Any, counted: ExampleTokens) -> ExampleAnalysis:
         if self.chat is not None:
