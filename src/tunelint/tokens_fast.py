@@ -58,7 +58,7 @@ FAST_AFTER_CHARACTERS = 25_000_000
 """Characters a counter counts with tiktoken before it loads quicktok: where quicktok's load
 (0.73 s CPU for o200k_base, against 0.32 s for tiktoken from the cached form) is repaid by
 counting 29 ns a character faster (0.079 s against 0.239 s for the 5.55 M distinct characters
-of the 20 MB benchmark file; benchmarks/tokenize.py). Switching at the break-even point costs
+of the 20 MB benchmark file; benchmarks/tokenizer_speed.py). Switching at the break-even point costs
 at most twice the better choice made in hindsight, whatever the amount of text."""
 
 

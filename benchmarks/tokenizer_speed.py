@@ -1,7 +1,7 @@
 """Tokenizing with tiktoken against the gated fast path, on a generated chat file.
 
-    python benchmarks/tokenize.py                          # a 20 MB file in the temp directory
-    python benchmarks/tokenize.py --before /tmp/base/src   # also time `stats` on older sources
+    python benchmarks/tokenizer_speed.py                          # a 20 MB file in the temp directory
+    python benchmarks/tokenizer_speed.py --before /tmp/base/src   # also time `stats` on older sources
 
 Prints, for o200k_base: the time to load each tokenizer (tiktoken from the rank file and from
 the cached fast-to-read form, quicktok), the time to count the file's distinct strings (tiktoken,
