@@ -132,12 +132,12 @@ def test_push_checks_every_tracked_file_and_inputs_are_not_shell(action):
 
 def test_a_profile_without_a_published_price_gives_no_cost(tmp_path):
     from conftest import small_file_config
-    from tunelint.github_action import statistics
+    from tunelint.github_action import statistics, stats_report
     from tunelint.run import RunOptions, run
 
     config = small_file_config({"profile": "azure-openai"})
     outcome = run(config, RunOptions([str(REPO / "examples" / "clean.jsonl")], stats=True))
-    markdown, cost = statistics(outcome)
+    markdown, cost = statistics(stats_report(outcome))
     assert cost is None and "price not published" in markdown
     parts = summary_parts([], "", Links({}), markdown, cost)
     assert "**Estimated training cost: price not published**\n\n" in parts

@@ -51,22 +51,25 @@ def tracked_jsonl_files() -> list[str]:
     return [name for name in done.stdout.split("\0") if name]
 
 
-def statistics(outcome: RunResult) -> tuple[str, float | None]:
-    """The markdown of ``tunelint stats`` over the whole files, and the estimated cost in USD
-    (None where the profile's price is not published)."""
-    stats_report = _stats_report(outcome)
-    return stats_markdown.render(stats_report), stats_report["total"]["cost_usd"]
-
-
-def _stats_report(outcome: RunResult) -> dict:
+def stats_report(outcome: RunResult) -> dict:
+    """The ``tunelint stats`` report over the whole files (built once: the summary and the
+    HTML page both read it)."""
     assert outcome.estimate is not None
     return build_report(outcome.stats, outcome.estimate)
+
+
+def statistics(stats: dict) -> tuple[str, float | None]:
+    """The stats report's markdown, and the estimated cost in USD (None where the profile's
+    price is not published)."""
+    return stats_markdown.render(stats), stats["total"]["cost_usd"]
 
 
 REPORT_FILE = "tunelint-report.html"
 
 
-def write_html_report(outcome: RunResult, config, env: Mapping[str, str]) -> str:
+def write_html_report(
+    outcome: RunResult, stats: dict, config: Config, env: Mapping[str, str]
+) -> str:
     """The HTML page (``--format html`` of ``check --stats``) in the runner's temp folder,
     for the upload-artifact step; its path."""
     from tunelint.report.html_format import Formatter as HtmlFormatter
@@ -75,7 +78,7 @@ def write_html_report(outcome: RunResult, config, env: Mapping[str, str]) -> str
     with open(path, "w", encoding="utf-8") as handle:
         page = HtmlFormatter(handle)
         page.describe(config, env)
-        page.add_stats(_stats_report(outcome))
+        page.add_stats(stats)
         page.end(outcome.results, outcome.unused_suppressions)
     return path
 
@@ -251,13 +254,14 @@ def run(env: Mapping[str, str], out: TextIO) -> int:
     formatter.end(outcome.results, outcome.unused_suppressions)
     for message in outcome.internal_errors:
         out.write(f"::error title=tunelint::{workflow_data(message)}\n")
-    statistics_markdown, cost = statistics(outcome)
+    stats = stats_report(outcome)
+    statistics_markdown, cost = statistics(stats)
     errors, warnings = outcome.count(Level.ERROR), outcome.count(Level.WARNING)
     outputs = (
         f"errors={errors}\nwarnings={warnings}\ncost-usd={'' if cost is None else f'{cost:.4f}'}\n"
     )
     if inputs.html_report:
-        outputs += f"html-report={write_html_report(outcome, config, env)}\n"
+        outputs += f"html-report={write_html_report(outcome, stats, config, env)}\n"
         statistics_markdown = report_link(env) + statistics_markdown
     if inputs.summary:
         parts = summary_parts(

@@ -117,7 +117,7 @@ def check_options(args: argparse.Namespace, config) -> RunOptions:
         stats=args.stats,
         model=args.model,
         epochs=args.epochs,
-        tokenizer=None if os.path.isdir(args.tokenizer or "") else args.tokenizer,
+        tokenizer=args.tokenizer,  # a model directory is the config's tokenizer (estimate_of)
         jobs=args.jobs,
         dask=args.dask,
         progress=True,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from typing import TYPE_CHECKING, TextIO
 
 from tunelint.cli import common, options
@@ -60,7 +59,7 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         stats=True,
         model=args.model,
         epochs=args.epochs,
-        tokenizer=None if os.path.isdir(args.tokenizer or "") else args.tokenizer,
+        tokenizer=args.tokenizer,  # a model directory is the config's tokenizer (estimate_of)
         jobs=1 if args.per_example else args.jobs,  # one process: the records in file order
         dask=args.dask,
         progress=True,
