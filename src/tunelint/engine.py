@@ -54,6 +54,8 @@ class _Active:
     dataset: list[tuple[DatasetRule, RuleContext]]
     file: list[tuple[FileRule, RuleContext]]
     format: str = "chat"
+    screening: frozenset[ExampleRule] = frozenset()
+    """The example rules that test a line's text before their check (``clears_line``)."""
 
     @classmethod
     def build(
@@ -80,11 +82,18 @@ class _Active:
             active.levels[rule_id] = level
             if spec.shape and rule.in_line_terms:
                 continue  # the shape's reader applies it in the line's own terms
+            if rule.requires_setting and not config.settings.get(rule.requires_setting):
+                continue  # it would find nothing
             options = setting.options if setting else rule.default_options()
             context = RuleContext(options, profile, fmt, config.settings, shared)
             for kind, enabled in kinds:
                 if issubclass(rule, kind):
                     enabled.append((rule(), context))
+        active.screening = frozenset(
+            rule
+            for rule, _ in active.example
+            if type(rule).clears_line is not ExampleRule.clears_line
+        )
         return active
 
 
@@ -247,10 +256,14 @@ class FileChecker:
     def _check_example(self, record: Record, value: Any, shaped: Normalized | None) -> None:
         """The example rules: on the line's value as written, or on the OpenAI-shape example a
         shape reader built from it (findings placed back at the line's own paths)."""
+        line = record.text
         applicable = [
             (rule, ctx)
             for rule, ctx in self.active.example
-            if rule.checks_any_value or isinstance(value, dict)
+            if (rule.checks_any_value or isinstance(value, dict))
+            and not (
+                line is not None and rule in self.active.screening and rule.clears_line(line, ctx)
+            )
         ]
         checked = shaped.example if shaped else value
         as_written = (

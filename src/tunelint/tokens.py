@@ -33,6 +33,7 @@ import functools
 import hashlib
 import importlib.util
 import json
+import math
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -270,6 +271,28 @@ def tool_definition_tokens(
     if not definitions:
         return 0
     return sum(_function_tokens(d, count, k) for d in definitions) + k["end"]
+
+
+def line_token_bound(line: str, tool_constants: Mapping[str, int]) -> int | None:
+    """An upper bound, from its length alone, of ``count_example(example, utf8_length, ...)``
+    for the chat or preference example a JSON line holds; None where its length bounds
+    nothing.
+
+    Every counted text is a string of the line (at most 4 UTF-8 bytes per character of it),
+    a tool call's object arguments serialized again (at most 4.5 characters per character
+    written: ``1e15`` becomes ``1000000000000000.0``), or a function's ``name:description``
+    and a property's ``key:type:description`` (a ``:`` more per key written). The constants
+    each need characters of their own: a message (3 tokens) at least ``{},``, a function
+    definition ``{},``, its properties ``"properties":{}``, a property ``"":0,``. Enum
+    items are written with ``str()``, which can be longer than their JSON in ways no
+    factor bounds (nested lists show strings with ``repr``), and a ``\\u`` escape could
+    spell the key ``enum``: such lines get no bound.
+    """
+    if "enum" in line or "\\u" in line:
+        return None
+    k = tool_constants
+    per_character = max(4.5, (k["function"] + 1) / 3, k["properties"] / 15, (k["property"] + 2) / 5)
+    return math.ceil(per_character * len(line)) + TOKENS_PER_EXAMPLE + k["end"]
 
 
 def count_example(

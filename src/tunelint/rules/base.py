@@ -75,6 +75,9 @@ class Rule:
     about_file: ClassVar[bool] = False
     """True for a rule whose finding is about the file as a whole (its size, how many
     examples it has), not about one example: a baseline matches it by file, rule and path."""
+    requires_setting: ClassVar[str | None] = None
+    """The config setting (e.g. ``tokenizer``) without which the rule finds nothing: where it
+    is not set, the engine does not run the rule at all."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -137,6 +140,11 @@ class ExampleRule(Rule):
 
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
         raise NotImplementedError
+
+    def clears_line(self, line: str, ctx: RuleContext) -> bool:
+        """True when the JSON text of the line alone shows ``check`` finds nothing (then it
+        is not called). A rule overrides this where such a test is cheaper than ``check``."""
+        return False
 
 
 class DatasetRule(Rule):

@@ -45,6 +45,7 @@ class ChatTemplateError(ExampleRule):
     level = Level.ERROR
     summary = "The model's chat template raises an error on this example."
     applies_to = ("chat", "preference")
+    requires_setting = "tokenizer"
 
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
         from tunelint.chat.cache import analysis_for

@@ -56,6 +56,7 @@ class DroppedReasoning(ExampleRule):
     level = Level.WARNING
     summary = "The chat template leaves an assistant message's reasoning out of the text."
     applies_to = ("chat", "preference")
+    requires_setting = "tokenizer"
 
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
         from tunelint.chat.cache import analysis_for, model_for

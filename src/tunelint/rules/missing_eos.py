@@ -46,6 +46,7 @@ class MissingEos(DatasetRule):
     level = Level.WARNING
     summary = "Trained assistant turns do not end in the token the model stops on."
     applies_to = ("chat", "preference")
+    requires_setting = "tokenizer"
 
     def start(self, ctx: RuleContext) -> _Unstopped:
         return _Unstopped()

@@ -42,6 +42,7 @@ class NoTrainableTokens(ExampleRule):
     level = Level.ERROR
     summary = "No token of the example is in the trainer's loss."
     applies_to = ("chat", "preference")
+    requires_setting = "tokenizer"
 
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
         from tunelint.chat.cache import analysis_for, training_of

@@ -10,6 +10,15 @@ from tunelint.rules.base import ExampleRule, Option, RuleContext
 from tunelint.schema import AtLeast
 
 
+def _choice(ctx: RuleContext) -> Any:
+    """The model, its limit and its counting (``tunelint.costing.ProfileChoice``)."""
+    from tunelint.costing import choose
+
+    return choose(
+        ctx.profile.name, ctx.settings.get("model"), ctx.options["max_tokens_per_example"]
+    )
+
+
 class OverTokenLimit(ExampleRule):
     """
     ## What it does
@@ -47,13 +56,19 @@ class OverTokenLimit(ExampleRule):
         )
     }
 
+    def clears_line(self, line: str, ctx: RuleContext) -> bool:
+        from tunelint.tokens import line_token_bound
+
+        choice = _choice(ctx)
+        if choice.token_limit is None or ctx.spec.shape:  # a shape reader builds the example
+            return choice.token_limit is None
+        bound = line_token_bound(line, choice.tokens.tool_constants)
+        return bound is not None and bound <= choice.token_limit
+
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
-        from tunelint.costing import choose
         from tunelint.tokens import count_example, utf8_length
 
-        choice = choose(
-            ctx.profile.name, ctx.settings.get("model"), ctx.options["max_tokens_per_example"]
-        )
+        choice = _choice(ctx)
         limit, counting = choice.token_limit, choice.tokens
         if limit is None:
             return

@@ -37,6 +37,7 @@ class TemplateWithoutGenerationMarkers(DatasetRule):
     level = Level.WARNING
     summary = "Assistant-only loss, but the chat template has no {% generation %} markers."
     applies_to = ("chat", "preference")
+    requires_setting = "tokenizer"
 
     def start(self, ctx: RuleContext) -> int | None:
         return None

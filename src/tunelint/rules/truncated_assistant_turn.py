@@ -54,6 +54,7 @@ class TruncatedAssistantTurn(ExampleRule):
     level = Level.ERROR
     summary = "Truncation at max_seq_length leaves the example no trained token."
     applies_to = ("chat", "preference")
+    requires_setting = "tokenizer"
 
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
         found = _truncation(example, ctx)
@@ -84,6 +85,7 @@ class PartlyTruncatedAssistantTurn(ExampleRule):
     level = Level.WARNING
     summary = "Truncation at max_seq_length cuts off part of the trained tokens."
     applies_to = ("chat", "preference")
+    requires_setting = "tokenizer"
 
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
         found = _truncation(example, ctx)
