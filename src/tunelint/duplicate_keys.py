@@ -5,7 +5,8 @@ without a trace. Checking every line exactly would double the cost of parsing, s
 narrows down in three steps, each exact and each cheaper than the next:
 
 1. Every key ends at a colon, so if the line has no more colons than the parsed value has
-   members, no key was dropped (C-speed counts plus a walk of the parsed containers).
+   members, no key was dropped (C-speed counts, and the member count of the walk the
+   content scanners share, ``tunelint.walk``).
    Colons inside strings (``"Note: ..."``, URLs) make this unsure, so the same test runs
    on ``":`` minus ``\\":`` (a quote escaped inside a string, as in embedded JSON tool
    arguments). That one count can miss a duplicate whose key ends in a backslash, the one
@@ -20,23 +21,11 @@ import json
 import re
 from typing import Any
 
+from tunelint.walk import contents
+
 _STRING_OR_KEY = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"([ \t\n\r]*:)?', re.S)
 _SPACE_BEFORE_COLON = re.compile(r'"[ \t\n\r]+:')
 _TOKEN = re.compile(r'("[^"\\]*(?:\\.[^"\\]*)*")([ \t\n\r]*:)?|[{}]', re.S)
-
-
-def _members(value: Any) -> int:
-    """How many members the objects in ``value`` have, all levels (iterative)."""
-    count = 0
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if type(item) is dict:
-            count += len(item)
-            stack += item.values()
-        elif type(item) is list:
-            stack += item
-    return count
 
 
 def _key(token: str) -> str:
@@ -50,7 +39,7 @@ def duplicate_key(text: str, value: Any) -> tuple[str, int] | None:
     """
     if not isinstance(value, (dict, list)):
         return None
-    members = _members(value)
+    members = contents(value).members
     if text.count(":") <= members:
         return None
     if (

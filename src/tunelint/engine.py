@@ -89,6 +89,7 @@ class _Active:
             for kind, enabled in kinds:
                 if issubclass(rule, kind):
                     enabled.append((rule(), context))
+        active.example.sort(key=lambda entry: not entry[0].reads_line_as_written)
         active.screening = frozenset(
             rule
             for rule, _ in active.example
@@ -209,11 +210,16 @@ class FileChecker:
         for rule, check in checks:
             try:
                 for problem in check():
-                    line = problem.line or record.line or 1
-                    at = record if line == record.line else Record(line, None)
-                    self._place(at, rule.id, problem, shaped)
+                    self._place_at_line(record, rule.id, problem, shaped)
             except Exception as error:
                 self._internal_error(rule.id, record.line, error)
+
+    def _place_at_line(
+        self, record: Record, rule_id: str, problem: Problem, shaped: Normalized | None
+    ) -> None:
+        """Place ``problem`` on its own line where it names one, else on ``record``'s."""
+        line = problem.line or record.line or 1
+        self._place(record if line == record.line else Record(line, None), rule_id, problem, shaped)
 
     def add(self, record: Record) -> None:
         self.result.lines += record.span
@@ -255,29 +261,22 @@ class FileChecker:
 
     def _check_example(self, record: Record, value: Any, shaped: Normalized | None) -> None:
         """The example rules: on the line's value as written, or on the OpenAI-shape example a
-        shape reader built from it (findings placed back at the line's own paths)."""
-        line = record.text
-        applicable = [
-            (rule, ctx)
-            for rule, ctx in self.active.example
-            if (rule.checks_any_value or isinstance(value, dict))
-            and not (
-                line is not None and rule in self.active.screening and rule.clears_line(line, ctx)
-            )
-        ]
+        shape reader built from it (findings placed back at the line's own paths). A rule
+        whose ``clears_line`` passes the line's text is not run."""
+        line, is_object = record.text, isinstance(value, dict)
         checked = shaped.example if shaped else value
-        as_written = (
-            (rule, partial(rule.check, value, ctx))
-            for rule, ctx in applicable
-            if rule.reads_line_as_written
-        )
-        self._run_rules(record, as_written)
-        as_built = (
-            (rule, partial(rule.check, checked, ctx))
-            for rule, ctx in applicable
-            if not rule.reads_line_as_written
-        )
-        self._run_rules(record, as_built, shaped)
+        screening = self.active.screening
+        for rule, ctx in self.active.example:
+            if not (is_object or rule.checks_any_value):
+                continue
+            as_written = rule.reads_line_as_written
+            try:
+                if line is not None and rule in screening and rule.clears_line(line, ctx):
+                    continue
+                for problem in rule.check(value if as_written else checked, ctx):
+                    self._place_at_line(record, rule.id, problem, None if as_written else shaped)
+            except Exception as error:
+                self._internal_error(rule.id, record.line, error)
 
     def _fold(self, value: dict, line: int) -> None:
         """Fold one example into every dataset rule's state."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from tunelint.diagnostics import JsonPath
@@ -37,39 +36,6 @@ def strings(value: Any) -> Iterator[tuple[JsonPath, str]]:
             stack.extend(((*path, key), item) for key, item in reversed(node.items()))
         elif isinstance(node, list):
             stack.extend(((*path, index), item) for index, item in reversed(list(enumerate(node))))
-
-
-@dataclass(frozen=True)
-class Contents:
-    """Every string value of an example joined by NUL characters, and every object key in
-    it: what prefilters read to decide, in one C-speed pass, whether a closer look is
-    needed."""
-
-    text: str
-    keys: frozenset[str]
-
-
-_last: list[Any] = [None, Contents("", frozenset())]  # [example, its Contents]
-
-
-def contents(example: Any) -> Contents:
-    """The ``Contents`` of ``example``. The last example's are kept (and the example with
-    them, so its identity stays unique): the rules that scan content share one walk."""
-    if _last[0] is not example:
-        collected: list[str] = []
-        keys: set[str] = set()
-        stack = [example]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, str):
-                collected.append(node)
-            elif isinstance(node, dict):
-                keys.update(node)
-                stack.extend(node.values())
-            elif isinstance(node, list):
-                stack.extend(node)
-        _last[:] = [example, Contents("\x00".join(collected), frozenset(keys))]
-    return _last[1]
 
 
 def _is_system_message(node: dict) -> bool:

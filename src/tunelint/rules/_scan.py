@@ -8,7 +8,8 @@ from typing import Any
 
 from tunelint.diagnostics import PathPart, Problem
 from tunelint.hygiene.matches import MAX_MATCHES, Match
-from tunelint.hygiene.text import Contents, contents, strings
+from tunelint.hygiene.text import strings
+from tunelint.walk import Contents, contents
 
 
 def scan_strings(
