@@ -16,7 +16,7 @@ from tunelint.baseline import (
 )
 from tunelint.diagnostics import Diagnostic, Level
 from tunelint.engine import check_file
-from tunelint.fingerprint import example_hash, text_hash
+from tunelint.fingerprint import example_digest, example_hash, text_hash
 from tunelint.results import FileResult
 
 EMPTY = chat(system(), user(), assistant(""))  # missing_content at messages[2].content
@@ -47,6 +47,30 @@ def test_hash_is_canonical_json_and_distinguishes_text():
     assert example_hash({"a": 1}) != example_hash({"a": 2})
     assert text_hash('{"a": 1}') != example_hash({"a": 1})
     assert len(example_hash([])) == 16
+
+
+def test_hash_values_recorded_in_baselines_stay_the_same():
+    assert example_hash({"b": "é", "a": [1, 2.5, None]}) == "41a039b5a690a0e4"
+
+
+VALUES = [
+    {"b": 1, "a": "é"},
+    {"a": "é", "b": 1},
+    {"a": "\\u00e9", "b": 1},
+    {"a": "\ud800"},
+    {"a": "\udc00"},
+    {"a": 1.0},
+    {"a": 1},
+    [{"x": []}],
+    [{"x": {}}],
+]
+
+
+def test_duplicate_digests_are_equal_exactly_where_baseline_hashes_are():
+    for first in VALUES:
+        for second in VALUES:
+            same_hash = example_hash(first) == example_hash(second)
+            assert (example_digest(first) == example_digest(second)) is same_hash
 
 
 def test_baseline_survives_inserted_and_reordered_lines(tmp_path):
