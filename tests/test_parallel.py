@@ -164,3 +164,11 @@ def test_progress_moves_part_by_part_with_the_same_result(tmp_path, split_everyt
     split = parallel.check_path(str(path), config, 2, progress=recorder)
     assert len(recorder.updates) >= 8 and sum(recorder.updates) == size
     assert fingerprint(*split) == fingerprint(*parallel.check_path(str(path), config, 1))
+
+
+def test_every_worker_gets_as_many_parts():
+    part = parallel.PART_BYTES
+    assert parallel.part_count(5 * part, 2) == 6
+    assert parallel.part_count(part // 2, 2) == 2
+    assert parallel.part_count(8 * part, 2) == 8
+    assert parallel.part_count(9 * part, 4) == 12

@@ -156,6 +156,12 @@ def _parts(path: str, size: int, count: int) -> list[tuple[int, int, int]]:
     return list(zip(cuts[:-1], cuts[1:], first_lines, strict=True))
 
 
+def part_count(size: int, jobs: int) -> int:
+    """How many parts a file of ``size`` bytes is cut into for ``jobs`` workers: parts of
+    about ``PART_BYTES`` (so progress moves), as many for each worker (so none waits)."""
+    return jobs * max(1, -(-size // (PART_BYTES * jobs)))
+
+
 def check_path(
     path: str,
     config: Config,
@@ -187,7 +193,7 @@ def check_path(
     _JOB = _Job(path, config, fmt, make_observer, shared or {})
     try:
         context = multiprocessing.get_context("fork")
-        ranges = _parts(path, size, max(jobs, size // PART_BYTES))
+        ranges = _parts(path, size, part_count(size, jobs))
         parts = []
         # Leaving the block (done, Ctrl-C, or SIGTERM raised as an exception by the CLI)
         # terminates every worker: none is left running.
