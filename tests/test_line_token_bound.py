@@ -29,6 +29,8 @@ ADVERSARIAL = [
     '{"messages":[{"role":"user","content":"\U0001f600\U0001f600\U0001f600"}]}',
     '{"messages":[{"name":0},{"name":""}]}',
     '{"input":{"messages":[{}],"functions":[{}]},"preferred_output":[{}],"non_preferred_output":[{}]}',
+    '{"messages":[],"functions":[{"parameters":{"properties":{"":{"enum":[0,1,2,3,4,5,6]}}}}]}',
+    '{"messages":[],"functions":[{"parameters":{"properties":{"":{"enum":[1E15,true,null,"😀"]}}}}]}',
 ]
 
 
@@ -39,11 +41,15 @@ def test_the_line_bound_covers_adversarial_lines(line: str, model: str, constant
     assert bound is not None and bound >= byte_bound(line, constants), model
 
 
-def test_lines_with_enum_or_unicode_escapes_get_no_bound() -> None:
+def test_lines_with_nested_enum_items_or_unicode_escapes_get_no_bound() -> None:
     constants = CONSTANTS[0][1]
     nested = '{"messages":[],"functions":[{"parameters":{"properties":{"a":{"enum":[["\U000e0001"]]}}}}]}'
     assert line_token_bound(nested, constants) is None
     assert line_token_bound('{"messages":[],"\\u0065num":1}', constants) is None
+    braces_in_strings = (
+        '{"messages":[],"functions":[{"parameters":{"properties":{"a":{"enum":["]", "[{"]}}}}]}'
+    )
+    assert line_token_bound(braces_in_strings, constants) is not None
 
 
 _text = st.text(max_size=12)
@@ -88,7 +94,14 @@ _function = st.fixed_dictionaries(
                     _text,
                     st.one_of(
                         _scalar,
-                        st.fixed_dictionaries({}, optional={"type": _text, "description": _text}),
+                        st.fixed_dictionaries(
+                            {},
+                            optional={
+                                "type": _text,
+                                "description": _text,
+                                "enum": st.lists(_json, max_size=3),
+                            },
+                        ),
                     ),
                     max_size=3,
                 )

@@ -35,6 +35,7 @@ import importlib.util
 import json
 import math
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -273,6 +274,10 @@ def tool_definition_tokens(
     return sum(_function_tokens(d, count, k) for d in definitions) + k["end"]
 
 
+_NESTED_ENUM_ITEM = re.compile(r'"enum"\s*:\s*\[(?:"(?:[^"\\]|\\.)*"|[^\]\["{])*[\[{]')
+"""An ``enum`` list that holds a list or an object (its strings are skipped whole)."""
+
+
 def line_token_bound(line: str, tool_constants: Mapping[str, int]) -> int | None:
     """An upper bound, from its length alone, of ``count_example(example, utf8_length, ...)``
     for the chat or preference example a JSON line holds; None where its length bounds
@@ -283,15 +288,23 @@ def line_token_bound(line: str, tool_constants: Mapping[str, int]) -> int | None
     written: ``1e15`` becomes ``1000000000000000.0``), or a function's ``name:description``
     and a property's ``key:type:description`` (a ``:`` more per key written). The constants
     each need characters of their own: a message (3 tokens) at least ``{},``, a function
-    definition ``{},``, its properties ``"properties":{}``, a property ``"":0,``. Enum
-    items are written with ``str()``, which can be longer than their JSON in ways no
-    factor bounds (nested lists show strings with ``repr``), and a ``\\u`` escape could
-    spell the key ``enum``: such lines get no bound.
+    definition ``{},``, its properties ``"properties":{}``, a property ``"":0,``, an enum
+    ``"enum":[]`` and each of its items ``0,``. Enum items are written with ``str()``: a
+    scalar's is no longer than its serialized form, but a list or an object in an enum shows
+    its strings with ``repr``, which no factor bounds; such lines get no bound, nor lines with
+    a ``\\u`` escape (it could spell the key ``enum``).
     """
-    if "enum" in line or "\\u" in line:
+    if "\\u" in line or ("enum" in line and _NESTED_ENUM_ITEM.search(line)):
         return None
     k = tool_constants
-    per_character = max(4.5, (k["function"] + 1) / 3, k["properties"] / 15, (k["property"] + 2) / 5)
+    per_character = max(
+        4.5,
+        (k["function"] + 1) / 3,
+        k["properties"] / 15,
+        (k["property"] + 2) / 5,
+        k["enum"] / 9,
+        (k["enum_item"] + 4.5) / 2,
+    )
     return math.ceil(per_character * len(line)) + TOKENS_PER_EXAMPLE + k["end"]
 
 
