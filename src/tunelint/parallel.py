@@ -10,7 +10,6 @@ document), stay in one process, where start-up would dominate.
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
@@ -156,6 +155,12 @@ def _parts(path: str, size: int, count: int) -> list[tuple[int, int, int]]:
     return list(zip(cuts[:-1], cuts[1:], first_lines, strict=True))
 
 
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def part_count(size: int, jobs: int) -> int:
     """How many parts a file of ``size`` bytes is cut into for ``jobs`` workers: parts of
     about ``PART_BYTES`` (so progress moves), as many for each worker (so none waits)."""
@@ -181,7 +186,7 @@ def check_path(
         jobs > 1
         and size >= PARALLEL_MIN_BYTES
         and not is_parquet(path)  # row groups are split by a Dask run (tunelint.dask_run)
-        and "fork" in multiprocessing.get_all_start_methods()
+        and _can_fork()
     )
     fmt = None
     if splittable:
@@ -192,6 +197,8 @@ def check_path(
     global _JOB
     _JOB = _Job(path, config, fmt, make_observer, shared or {})
     try:
+        import multiprocessing  # only here: it costs 20 ms to import
+
         context = multiprocessing.get_context("fork")
         ranges = _parts(path, size, part_count(size, jobs))
         parts = []

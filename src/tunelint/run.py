@@ -233,14 +233,14 @@ class _Checker:
     """Checks one file at a time under the run's options, into the run's result."""
 
     def __init__(self, config: Config, options: RunOptions, result: RunResult) -> None:
-        from tunelint.stats import StatsObserver
-
         self.config = config
         self.options = options
         self.result = result
         self.make_observer: Callable[[str], StatsObserver] | None = None
         """The statistics observer of one file (by its name), when statistics are asked."""
         if options.stats:
+            from tunelint.stats import StatsObserver
+
             result.estimate, count = estimate_of(config, options)
             estimate = result.estimate
             chat = _ChatSettings(config) if config.settings.get("tokenizer") else None

@@ -10,24 +10,24 @@ from typing import Any
 from tunelint.diagnostics import JsonPath, Level, Problem
 from tunelint.rules._chat import format_messages
 from tunelint.rules.base import ExampleRule, RuleContext
+from tunelint.walk import contents
 
 
-@functools.lru_cache(maxsize=8)
-def _pattern(tokens: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(t) for t in sorted(tokens, key=len, reverse=True)))
+@functools.cache
+def _special_tokens(tokenizer: str | None, template: str | None) -> tuple[re.Pattern[str], str]:
+    """A pattern of the special tokens to look for (longest first), and whose they are: the
+    configured tokenizer's, else every bundled tiktoken encoding's."""
+    if tokenizer:
+        from tunelint.chat.model import load_model
 
+        tokens, whose = load_model(tokenizer, template).special_tokens, "the tokenizer's"
+    else:
+        from tunelint.models import load_catalog
 
-def _special_tokens(ctx: RuleContext) -> tuple[tuple[str, ...], str]:
-    """The special tokens to look for and whose they are."""
-    from tunelint.chat.cache import model_for
-
-    model = model_for(ctx)
-    if model is not None:
-        return model.special_tokens, "the tokenizer's"
-    from tunelint.models import load_catalog
-
-    specials = {t for e in load_catalog().encodings.values() for t in e.special_tokens}
-    return tuple(sorted(specials)), "a tiktoken"
+        encodings = load_catalog().encodings.values()
+        tokens, whose = tuple({t for e in encodings for t in e.special_tokens}), "a tiktoken"
+    ordered = sorted(tokens, key=len, reverse=True)
+    return re.compile("|".join(re.escape(t) for t in ordered) or "(?!)"), whose
 
 
 def _texts(message: dict, path: JsonPath) -> Iterator[tuple[JsonPath, str]]:
@@ -73,10 +73,12 @@ class SpecialTokenInContent(ExampleRule):
     applies_to = ("chat", "preference")
 
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
-        tokens, whose = _special_tokens(ctx)
-        if not tokens:
-            return
-        pattern = _pattern(tokens)
+        template = ctx.settings.get("chat_template")
+        pattern, whose = _special_tokens(
+            str(ctx.settings.get("tokenizer") or "") or None, str(template) if template else None
+        )
+        if not ctx.spec.shape and pattern.search(contents(example).text) is None:
+            return  # no string of the line holds one (a shape reader may join strings)
         for path, message in format_messages(example, ctx.spec):
             for text_path, text in _texts(message, path):
                 found = list(dict.fromkeys(pattern.findall(text)))
