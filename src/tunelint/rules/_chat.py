@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 from tunelint.diagnostics import JsonPath
 
@@ -52,26 +53,33 @@ def message_lists(example: dict, spec: Any) -> Iterator[tuple[JsonPath, list]]:
             yield path, listed
 
 
-_walked: tuple[Any, Any, tuple[tuple[JsonPath, dict], ...]] = (None, None, ())
-"""The last example walked, its format spec and its messages: the rules of one example share
-one walk (the example is held, so its id cannot be reused while it is here)."""
+_Walk = TypeVar("_Walk")
 
 
-def format_messages(example: dict, spec: Any) -> tuple[tuple[JsonPath, dict], ...]:
-    """(path, message) of every message object in every message list of the format, walked
-    once per example however many rules ask."""
-    global _walked
-    walked_example, walked_spec, messages = _walked
-    if walked_example is example and walked_spec is spec:
-        return messages
-    messages = tuple(
-        ((*path, index), message)
-        for path, listed in message_lists(example, spec)
-        for index, message in enumerate(listed)
-        if isinstance(message, dict)
-    )
-    _walked = (example, spec, messages)
-    return messages
+def per_example(
+    walk: Callable[[dict, Any], Iterable[_Walk]],
+) -> Callable[[dict, Any], tuple[_Walk, ...]]:
+    """``walk`` run once per example however many rules ask: its items are kept for the last
+    example and format spec it was asked about (the example is held with them, so its id
+    cannot be reused while they are kept)."""
+    last: list[Any] = [None, None, ()]
+
+    @functools.wraps(walk)
+    def remembered(example: dict, spec: Any) -> tuple[_Walk, ...]:
+        if last[0] is not example or last[1] is not spec:
+            last[:] = [example, spec, tuple(walk(example, spec))]
+        return last[2]
+
+    return remembered
+
+
+@per_example
+def format_messages(example: dict, spec: Any) -> Iterator[tuple[JsonPath, dict]]:
+    """(path, message) of every message object in every message list of the format."""
+    for path, listed in message_lists(example, spec):
+        for index, message in enumerate(listed):
+            if isinstance(message, dict):
+                yield (*path, index), message
 
 
 def conversation_list(example: dict, spec: Any) -> list | None:

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from tunelint.diagnostics import JsonPath
-from tunelint.rules._chat import format_messages, message_lists, role_of, value_at
+from tunelint.rules._chat import format_messages, message_lists, per_example, role_of, value_at
 
 
+@per_example
 def tool_calls(example: dict, spec: Any) -> Iterator[tuple[JsonPath, dict]]:
     """(path, call) of every tool call object in every assistant message of the format."""
     for path, message in format_messages(example, spec):
@@ -19,6 +20,7 @@ def tool_calls(example: dict, spec: Any) -> Iterator[tuple[JsonPath, dict]]:
                     yield (*path, "tool_calls", index), call
 
 
+@per_example
 def called_functions(example: dict, spec: Any) -> Iterator[tuple[JsonPath, dict]]:
     """(path, function) of every `tool_calls[].function` and `function_call` object."""
     for path, call in tool_calls(example, spec):
@@ -29,6 +31,7 @@ def called_functions(example: dict, spec: Any) -> Iterator[tuple[JsonPath, dict]
             yield (*path, "function_call"), message["function_call"]
 
 
+@per_example
 def tool_definitions(example: dict, spec: Any) -> Iterator[tuple[JsonPath, Any]]:
     """(path, item) of every entry of the format's `tools` list (and chat's `functions`)."""
     for path in (spec.tools_path, spec.functions_path):
