@@ -8,13 +8,14 @@ import re
 from collections.abc import Iterator
 
 from tunelint.diagnostics import JsonPath, Level, Problem
-from tunelint.rules._chat import format_messages
+from tunelint.rules._chat import format_messages, per_example
 from tunelint.rules.base import ExampleRule, RuleContext
 
 _LINE_FORMATS = ("chat", "preference", "reinforcement")
 _DATA_URL = re.compile(r"data:([^;,]*)((?:;[^;,]*)*),", re.ASCII)
 
 
+@per_example
 def image_urls(example: dict, spec: object) -> Iterator[tuple[JsonPath, object]]:
     """(path of image_url.url, its value) of every image part in every message."""
     for path, message in format_messages(example, spec):

@@ -35,9 +35,8 @@ class MessageMissingKey(ExampleRule):
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         for path, message in format_messages(example, ctx.spec):
-            where = format_path(path)
             if "role" not in message:
-                yield Problem(path, f"{where} has no 'role'")
+                yield Problem(path, f"{format_path(path)} has no 'role'")
                 continue
             role = message["role"]
             spec = ctx.spec.roles.get(role) if isinstance(role, str) else None
@@ -53,7 +52,11 @@ class MessageMissingKey(ExampleRule):
                     if spec.content == "required_unless"
                     else ""
                 )
-                yield Problem(path, f"{where} has no 'content' ({a_role(role)} needs it{unless})")
+                yield Problem(
+                    path, f"{format_path(path)} has no 'content' ({a_role(role)} needs it{unless})"
+                )
             for key in spec.required:
                 if key not in message:
-                    yield Problem(path, f"{where} has no '{key}' ({a_role(role)} needs it)")
+                    yield Problem(
+                        path, f"{format_path(path)} has no '{key}' ({a_role(role)} needs it)"
+                    )

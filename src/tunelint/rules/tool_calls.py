@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -58,22 +59,28 @@ class InvalidToolCall(ExampleRule):
 
 
 def _check_call(path: JsonPath, call: Any) -> Iterator[Problem]:
-    where = format_path(path)
     if not isinstance(call, dict):
-        yield Problem(path, f"{where} is {json_type(call)}, not a tool call object")
+        yield Problem(path, f"{format_path(path)} is {json_type(call)}, not a tool call object")
         return
     for key, expected in _CALL.items():
         value = call.get(key)
         if key not in call:
-            yield Problem(path, f"{where} has no '{key}'")
+            yield Problem(path, f"{format_path(path)} has no '{key}'")
         elif key == "type" and value != expected:
-            yield Problem((*path, key), f'{where}.type is {json.dumps(value)}, not "function"')
+            yield Problem(
+                (*path, key), f'{format_path(path)}.type is {json.dumps(value)}, not "function"'
+            )
         elif key == "id" and (not isinstance(value, str) or not value):
-            yield Problem((*path, key), f"{where}.id is {json_type(value)}, not a non-empty string")
+            yield Problem(
+                (*path, key),
+                f"{format_path(path)}.id is {json_type(value)}, not a non-empty string",
+            )
         elif key == "function" and not isinstance(value, dict):
-            yield Problem((*path, key), f"{where}.function is {json_type(value)}, not an object")
+            yield Problem(
+                (*path, key), f"{format_path(path)}.function is {json_type(value)}, not an object"
+            )
         elif key == "function" and not isinstance(value.get("name"), str):
-            yield Problem((*path, key), f"{where}.function has no string 'name'")
+            yield Problem((*path, key), f"{format_path(path)}.function has no string 'name'")
 
 
 class ToolCallArguments(ExampleRule):
@@ -104,7 +111,7 @@ class ToolCallArguments(ExampleRule):
 
     def check(self, example: dict, ctx: RuleContext) -> Iterator[Problem]:
         for path, function in called_functions(example, ctx.spec):
-            where = format_path((*path, "arguments"))
+            at = (*path, "arguments")
             if "arguments" not in function:
                 yield Problem(path, f"{format_path(path)} has no 'arguments'")
                 continue
@@ -113,18 +120,18 @@ class ToolCallArguments(ExampleRule):
                 hint = " (serialize it with json.dumps)" if isinstance(arguments, dict) else ""
                 yield Problem(
                     (*path, "arguments"),
-                    f"{where} is {json_type(arguments)}, not a string holding JSON{hint}",
+                    f"{format_path(at)} is {json_type(arguments)}, not a string holding JSON{hint}",
                 )
                 continue
             try:
                 parsed = json.loads(arguments)
             except ValueError as error:
-                yield Problem((*path, "arguments"), f"{where} is not valid JSON: {error}")
+                yield Problem((*path, "arguments"), f"{format_path(at)} is not valid JSON: {error}")
                 continue
             if not isinstance(parsed, dict):
                 yield Problem(
                     (*path, "arguments"),
-                    f"{where} holds {json_type(parsed)}, not a JSON object",
+                    f"{format_path(at)} holds {json_type(parsed)}, not a JSON object",
                 )
 
 
@@ -260,6 +267,11 @@ class UndeclaredTool(ExampleRule):
                 yield Problem((*path, "name"), f"function '{name}' is not declared in tools")
 
 
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
 class InvalidToolName(ExampleRule):
     """
     ## What it does
@@ -295,7 +307,7 @@ class InvalidToolName(ExampleRule):
         functions += list(called_functions(example, ctx.spec))
         for path, function in filter(None, functions):
             name = function.get("name")
-            if isinstance(name, str) and not re.fullmatch(pattern, name):
+            if isinstance(name, str) and not _compiled(pattern).fullmatch(name):
                 yield Problem((*path, "name"), f"function name '{name}' does not match {pattern}")
 
 
@@ -334,14 +346,14 @@ class InvalidToolDefinition(ExampleRule):
                 yield Problem(path, f"{format_path(path)} is {json_type(value)}, not a list")
         for path, item in tool_definitions(example, spec):
             found = declared_functions(item, path)
-            where = format_path(path)
             if found is None:
                 yield Problem(
-                    path, f"{where} is not a function tool ({{type: function, function}})"
+                    path,
+                    f"{format_path(path)} is not a function tool ({{type: function, function}})",
                 )
                 continue
             if isinstance(item, dict) and "function" in item and item.get("type") != "function":
-                yield Problem(path, f'{where}.type is not "function"')
+                yield Problem(path, f'{format_path(path)}.type is not "function"')
             function_path, function = found
             if not isinstance(function.get("name"), str):
                 yield Problem(function_path, f"{format_path(function_path)} has no string 'name'")
