@@ -134,3 +134,14 @@ def test_the_value_of_a_secrets_key_is_found_in_arguments_given_as_an_object():
 )  # fmt: skip
 def test_placeholder_or_unkeyed_values_of_object_arguments_are_silent(arguments):
     assert _findings("secret_in_content", {}, [_object_arguments(arguments)]) == []
+
+
+def test_short_and_long_strings_are_prefiltered_alike():
+    """Short strings go through the prefilters joined in one regex, long text through each:
+    both answer the same for every planted value, placeholder and corpus-like text."""
+    from tunelint.hygiene.secrets import _ANY_PREFILTER, _PREFILTERS
+
+    texts = [p.text for p in SECRETS] + list(SECRET_PLACEHOLDERS)
+    texts += [f"token: {t}" for t in texts] + ['{"email": "a@b.c"}', "plain words", "x = 1"]
+    for text in texts:
+        assert (_ANY_PREFILTER.search(text) is not None) is any(p.search(text) for p in _PREFILTERS)

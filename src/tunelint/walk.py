@@ -2,13 +2,18 @@
 
 The content scanners (secrets, personal data) read every string and key, and the
 duplicate-key check how many members its objects have; ``contents`` walks the value once for
-all of them and keeps the result for the last value walked.
+all of them, and ``located_strings`` once for the scanners that must point at a string. Each
+keeps its result for the last value walked (and the value with it, so its identity stays
+unique).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from tunelint.diagnostics import JsonPath
+from tunelint.hygiene.text import strings
 
 
 @dataclass(frozen=True)
@@ -26,8 +31,7 @@ _last: list[Any] = [None, Contents("", frozenset(), 0)]  # [value, its Contents]
 
 
 def contents(value: Any) -> Contents:
-    """The ``Contents`` of ``value``. The last value's are kept (and the value with them, so
-    its identity stays unique): the rules that read the same line share one walk.
+    """The ``Contents`` of ``value``, walked once for the rules that read the same line.
 
     Iterative, so nesting depth costs no stack.
     """
@@ -48,3 +52,13 @@ def contents(value: Any) -> Contents:
                 stack.extend(node)
         _last[:] = [value, Contents("\x00".join(collected), frozenset(keys), members)]
     return _last[1]
+
+
+_last_located: list[Any] = [None, ()]  # [value, its strings with their paths]
+
+
+def located_strings(value: Any) -> tuple[tuple[JsonPath, str], ...]:
+    """(path, string) of every string value inside ``value``, in document order."""
+    if _last_located[0] is not value:
+        _last_located[:] = [value, tuple(strings(value))]
+    return _last_located[1]

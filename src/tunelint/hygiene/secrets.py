@@ -17,7 +17,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from tunelint.hygiene.matches import MAX_MATCHES, Match, shannon_entropy
@@ -172,12 +172,20 @@ tool-call arguments given as objects, configs quoted as JSON)."""
 _SECRET_VALUE = re.compile(rf"{_VALUE_CHARACTER}{{10,128}}")
 
 
-def might_contain_secret(text: str, keys: frozenset[str] = frozenset()) -> bool:
+_ANY_PREFILTER = re.compile("|".join(f"(?:{prefilter.pattern})" for prefilter in _PREFILTERS))
+"""The prefilters as one regex, for short strings: one call instead of eight (measured three
+times faster on a tool-calling file's strings, 81 characters on average)."""
+_SHORT = 512
+
+
+def might_contain_secret(text: str, keys: Collection[str] = ()) -> bool:
     """False when no pattern can match ``text`` (most text) and no key of ``keys`` names a
     secret; True means: search it."""
-    return not SECRET_KEYS.isdisjoint(keys) or any(
-        prefilter.search(text) for prefilter in _PREFILTERS
-    )
+    if not SECRET_KEYS.isdisjoint(keys):
+        return True
+    if len(text) <= _SHORT:
+        return _ANY_PREFILTER.search(text) is not None
+    return any(prefilter.search(text) for prefilter in _PREFILTERS)
 
 
 _PLACEHOLDER_WORDS = re.compile(

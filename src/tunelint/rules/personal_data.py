@@ -52,7 +52,7 @@ class PersonalData(ExampleRule):
             return
         yield from scan_strings(
             example,
-            lambda found: might_contain_personal_data(found.text, kinds),
+            lambda text, _keys: might_contain_personal_data(text, kinds),
             lambda text, _key: find_personal_data(text, kinds),
             "in training data: remove or pseudonymise it",
         )

@@ -50,7 +50,7 @@ class SecretInContent(ExampleRule):
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
         yield from scan_strings(
             example,
-            lambda found: might_contain_secret(found.text, found.keys),
+            might_contain_secret,
             find_secrets,
             "in training data: revoke it and remove it from the file",
         )
