@@ -17,7 +17,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tunelint.hygiene.matches import MAX_MATCHES, Match, shannon_entropy
@@ -178,11 +178,9 @@ times faster on a tool-calling file's strings, 81 characters on average)."""
 _SHORT = 512
 
 
-def might_contain_secret(text: str, keys: Collection[str] = ()) -> bool:
-    """False when no pattern can match ``text`` (most text) and no key of ``keys`` names a
-    secret; True means: search it."""
-    if not SECRET_KEYS.isdisjoint(keys):
-        return True
+def might_contain_secret(text: str) -> bool:
+    """False when no pattern can match ``text`` (most text); True means: search it. (A
+    value of a key in ``SECRET_KEYS`` is searched whatever its text.)"""
     if len(text) <= _SHORT:
         return _ANY_PREFILTER.search(text) is not None
     return any(prefilter.search(text) for prefilter in _PREFILTERS)

@@ -3,7 +3,7 @@ from typing import Any
 
 from tunelint.diagnostics import Level, Problem
 from tunelint.hygiene.pii import KINDS, find_personal_data, might_contain_personal_data
-from tunelint.rules._scan import scan_strings
+from tunelint.rules._scan import ClearedStrings, scan_strings
 from tunelint.rules.base import ExampleRule, Option, RuleContext
 
 
@@ -46,13 +46,17 @@ class PersonalData(ExampleRule):
         "kinds": Option(list, list(KINDS), f"what to look for, any of: {', '.join(KINDS)}"),
     }
 
+    def __init__(self) -> None:
+        self.cleared = ClearedStrings()  # a rule object checks one file under one set of kinds
+
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
         kinds = tuple(ctx.options.get("kinds") or ())
         if not kinds:
             return
         yield from scan_strings(
             example,
-            lambda text, _keys: might_contain_personal_data(text, kinds),
+            lambda text: might_contain_personal_data(text, kinds),
             lambda text, _key: find_personal_data(text, kinds),
             "in training data: remove or pseudonymise it",
+            self.cleared,
         )

@@ -2,8 +2,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from tunelint.diagnostics import Level, Problem
-from tunelint.hygiene.secrets import find_secrets, might_contain_secret
-from tunelint.rules._scan import scan_strings
+from tunelint.hygiene.secrets import SECRET_KEYS, find_secrets, might_contain_secret
+from tunelint.rules._scan import ClearedStrings, scan_strings
 from tunelint.rules.base import ExampleRule, RuleContext
 
 
@@ -47,10 +47,15 @@ class SecretInContent(ExampleRule):
     checks_any_value = True
     reads_line_as_written = True
 
+    def __init__(self) -> None:
+        self.cleared = ClearedStrings()
+
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
         yield from scan_strings(
             example,
             might_contain_secret,
             find_secrets,
             "in training data: revoke it and remove it from the file",
+            self.cleared,
+            SECRET_KEYS,
         )
