@@ -1,11 +1,13 @@
 """``--dask``: checking in shards on a real Dask cluster (two worker processes) prints exactly
 what a plain run prints, for ``check`` and ``stats``, JSONL and Parquet, whatever the shard
-layout (whole files, a few shards, many; examples repeated across shards); and the example
-of the public API on Dask gives the findings and statistics of a plain run."""
+layout (whole files, a few shards, many; examples repeated across shards), with a chat model's
+template and ``--max-seq-length`` too; and the example of the public API on Dask gives the
+findings and statistics of a plain run."""
 
 from __future__ import annotations
 
 import io
+import json
 import logging
 import subprocess
 import sys
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, assistant, user
 from shard_data import messy_rows, write_jsonl, write_parquet
 from tunelint import dask_run
 from tunelint.cli import main
@@ -24,6 +26,8 @@ from tunelint.run import RunError, RunOptions, run
 distributed = pytest.importorskip("distributed")
 pytest.importorskip("pyarrow")
 pytestmark = pytest.mark.slow
+TOKENIZERS = Path(__file__).parent / "data" / "tokenizers"
+MISTRAL_NEMO = TOKENIZERS / "templates" / "mistralai-Mistral-Nemo-Instruct-2407.jinja"
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +78,38 @@ def test_a_dask_run_prints_what_a_plain_run_prints(
     plain = tunelint(*command, str(shards), "--jobs", "1")
     assert command[0] == "stats" or (plain[0] == 1 and "duplicate_example" in plain[1])
     assert tunelint(*command, str(shards), "--dask", scheduler) == plain
+
+
+@pytest.fixture(scope="module")
+def chat_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Messy chat rows, with turns the Mistral-Nemo template refuses (two users in a row) and
+    a first answer of weight 0, every so often."""
+    rows = messy_rows(600, seed=11)
+    weighted = [user("a"), {**assistant("not this one"), "weight": 0}, user("b"), assistant()]
+    for index in range(0, len(rows), 45):
+        rows.insert(index, {"messages": [user("a"), user("b"), assistant()]})
+        rows.insert(index + 20, {"messages": weighted})
+    return write_jsonl(tmp_path_factory.mktemp("chat") / "chat.jsonl", rows, broken_every=97)
+
+
+@pytest.mark.parametrize("shard_bytes", [10**9, 9_000])
+def test_chat_template_statistics_on_dask_are_a_plain_runs(
+    scheduler: str, chat_file: Path, monkeypatch, shard_bytes: int
+) -> None:
+    """The workers render under the model directory and template given (the Qwen2 tokenizer,
+    Mistral-Nemo's template) and count truncation at --max-seq-length: the report, as text
+    and JSON, is the plain run's byte for byte."""
+    pytest.importorskip("tokenizers")
+    pytest.importorskip("jinja2")
+    monkeypatch.setattr(dask_run, "SHARD_BYTES", shard_bytes)
+    model = ["--tokenizer", str(TOKENIZERS / "qwen2"), "--chat-template", str(MISTRAL_NEMO)]
+    model += ["--max-seq-length", "48"]
+    for output in ([], ["--format", "json"]):
+        plain = tunelint("stats", str(chat_file), *model, *output, "--jobs", "1")
+        assert tunelint("stats", str(chat_file), *model, *output, "--dask", scheduler) == plain
+    [counted] = json.loads(plain[1])["files"]
+    assert counted["truncation"]["truncated_examples"] > 0, counted
+    assert counted["untrained_assistant_tokens"] > 0 and counted["skipped_lines"] > 0, counted
 
 
 def test_a_file_that_cannot_be_read_is_the_same_path_error(scheduler: str, tmp_path: Path):

@@ -133,9 +133,7 @@ def start(config: Config, options: RunOptions, paths: list[str]) -> DaskChecks:
     assert options.dask is not None
     if options.validation:
         raise DaskError("--dask works without --validation (the training index is one process's)")
-    if options.stats and (options.on_example or config.settings.get("max_seq_length")):
-        raise DaskError("--dask statistics count without --per-example and --max-seq-length")
-    if options.stats and config.settings.get("tokenizer"):
-        raise DaskError("--dask statistics count without a chat template (--tokenizer DIR)")
+    if options.stats and options.on_example:
+        raise DaskError("--dask statistics count without --per-example")
     counting = StatsCounting(options.model, options.tokenizer) if options.stats else None
     return DaskChecks(options.dask, config, paths, counting)

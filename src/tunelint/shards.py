@@ -70,26 +70,27 @@ class Shard:
 
 @dataclass(frozen=True)
 class StatsCounting:
-    """How statistics are counted: the model and tokenizer, the rest from the config. Each
-    process builds its token counter once (``counter``)."""
+    """How statistics are counted: the model and tokenizer, the rest from the config (the
+    trainer's settings, the chat model of ``tokenizer:``), as a run in one process counts
+    them. Each process builds its token counter once (``counter``)."""
 
     model: str | None = None
     tokenizer: str | None = None
 
-    def observer(self, config: Config) -> StatsObserver:
-        from tunelint.stats import StatsObserver
+    def observer(self, config: Config, path: str = "") -> StatsObserver:
+        from tunelint.stats import stats_observer
 
-        return StatsObserver(*self.counter(config))
+        return stats_observer(config, *self.counter(config), path=path)
 
     def counter(self, config: Config) -> tuple[TextCounter, dict[str, int]]:
-        from tunelint.stats import estimate_for
+        from tunelint.stats import counted_estimate
 
         settings = config.settings
         key = (settings["profile"], self.model or settings["model"])
-        key += (settings["max_tokens_per_example"], self.tokenizer)
+        key += (settings["max_tokens_per_example"], self.tokenizer, settings.get("tokenizer"))
         if key not in _COUNTERS:
-            tokens = estimate_for(config, self.model, None, self.tokenizer).tokens
-            _COUNTERS[key] = (tokens.count, dict(tokens.tool_constants))
+            estimate, count = counted_estimate(config, self.model, None, self.tokenizer)
+            _COUNTERS[key] = (count, dict(estimate.tokens.tool_constants))
         return _COUNTERS[key]
 
 
@@ -193,7 +194,7 @@ def check_shard(
     Raises OSError if the file cannot be read."""
     config = config or load_config(discover=False)
     counting = StatsCounting() if stats is True else stats or None
-    observer = counting.observer(config) if counting else None
+    observer = counting.observer(config, shard.path) if counting else None
     checker = FileChecker(shard.path, config, observer, shard.format)
     with _records(shard, config) as records:
         checker.read(records)
