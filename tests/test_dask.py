@@ -1,11 +1,13 @@
 """``--dask``: checking in shards on a real Dask cluster (two worker processes) prints exactly
 what a plain run prints, for ``check`` and ``stats``, JSONL and Parquet, whatever the shard
-layout (whole files, a few shards, many; examples repeated across shards); and the example
-of the public API on Dask gives the findings and statistics of a plain run."""
+layout (whole files, a few shards, many; examples repeated across shards), with a chat model's
+template and ``--max-seq-length`` too; and the example of the public API on Dask gives the
+findings and statistics of a plain run."""
 
 from __future__ import annotations
 
 import io
+import json
 import logging
 import subprocess
 import sys
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, assistant, user
 from shard_data import messy_rows, write_jsonl, write_parquet
 from tunelint import dask_run
 from tunelint.cli import main
@@ -24,6 +26,8 @@ from tunelint.run import RunError, RunOptions, run
 distributed = pytest.importorskip("distributed")
 pytest.importorskip("pyarrow")
 pytestmark = pytest.mark.slow
+TOKENIZERS = Path(__file__).parent / "data" / "tokenizers"
+MISTRAL_NEMO = TOKENIZERS / "templates" / "mistralai-Mistral-Nemo-Instruct-2407.jinja"
 
 
 @pytest.fixture(scope="module")
@@ -76,16 +80,79 @@ def test_a_dask_run_prints_what_a_plain_run_prints(
     assert tunelint(*command, str(shards), "--dask", scheduler) == plain
 
 
+@pytest.fixture(scope="module")
+def chat_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two files of messy chat rows, with turns the Mistral-Nemo template refuses (two users
+    in a row) and a first answer of weight 0, every so often."""
+    directory = tmp_path_factory.mktemp("chat")
+    weighted = [user("a"), {**assistant("not this one"), "weight": 0}, user("b"), assistant()]
+    for number in range(2):
+        rows = messy_rows(600, seed=11 + number)
+        for index in range(0, len(rows), 45):
+            rows.insert(index, {"messages": [user("a"), user("b"), assistant()]})
+            rows.insert(index + 20, {"messages": weighted})
+        write_jsonl(directory / f"chat-{number}.jsonl", rows, broken_every=97)
+    return directory
+
+
+@pytest.mark.parametrize("shard_bytes", [10**9, 9_000])
+def test_chat_template_statistics_on_dask_are_a_plain_runs(
+    scheduler: str, chat_files: Path, monkeypatch, shard_bytes: int
+) -> None:
+    """The workers render under the model directory and template given (the Qwen2 tokenizer,
+    Mistral-Nemo's template) and count truncation at --max-seq-length: the report, as text
+    and JSON, and the --per-example records, in file order, are the plain run's byte for
+    byte."""
+    pytest.importorskip("tokenizers")
+    pytest.importorskip("jinja2")
+    monkeypatch.setattr(dask_run, "SHARD_BYTES", shard_bytes)
+    model = ["--tokenizer", str(TOKENIZERS / "qwen2"), "--chat-template", str(MISTRAL_NEMO)]
+    model += ["--max-seq-length", "48"]
+    outputs = {}
+    for output in ([], ["--format", "json"], ["--per-example"]):
+        plain = tunelint("stats", str(chat_files), *model, *output, "--jobs", "1")
+        assert tunelint("stats", str(chat_files), *model, *output, "--dask", scheduler) == plain
+        outputs[output[0] if output else "text"] = plain[1]
+    report = json.loads(outputs["--format"])
+    for counted in report["files"]:
+        assert counted["truncation"]["truncated_examples"] > 0, counted
+        assert counted["untrained_assistant_tokens"] > 0 and counted["skipped_lines"] > 0
+    records = [json.loads(line) for line in outputs["--per-example"].splitlines()]
+    assert len(records) == sum(counted["examples"] for counted in report["files"])
+    assert [r["file"][-7:] for r in records] == sorted(r["file"][-7:] for r in records)
+
+
+def test_per_example_records_wait_on_the_cluster_within_a_window(
+    scheduler: str, chat_files: Path, monkeypatch
+) -> None:
+    """With --per-example, at most RECORD_WINDOW shards per worker thread are checked ahead
+    of the one whose records are written next: the records held on the cluster are bounded."""
+    monkeypatch.setattr(dask_run, "SHARD_BYTES", 9_000)
+    waiting = []
+    submit = dask_run.DaskChecks._submit
+
+    def watched(checks: dask_run.DaskChecks) -> None:
+        submit(checks)
+        waiting.append(len(checks.unread))
+
+    monkeypatch.setattr(dask_run.DaskChecks, "_submit", watched)
+    status, out, _ = tunelint("stats", str(chat_files), "--per-example", "--dask", scheduler)
+    assert status == 0 and len(out.splitlines()) > 1000
+    assert max(waiting) == dask_run.RECORD_WINDOW * 2  # two workers of one thread
+
+
 def test_a_file_that_cannot_be_read_is_the_same_path_error(scheduler: str, tmp_path: Path):
     write_jsonl(tmp_path / "good.jsonl", messy_rows(30))
     (tmp_path / "bad.parquet").write_bytes(b"PAR1 but truncated PAR1")
     (tmp_path / "unreadable.jsonl").mkdir()  # a directory: planning it raises OSError
     paths = [str(tmp_path / name) for name in ("good.jsonl", "bad.parquet")]
-    plain = tunelint("check", *paths, str(tmp_path / "unreadable.jsonl"))
-    assert tunelint("check", *paths, str(tmp_path / "unreadable.jsonl"), "--dask", scheduler) == (
-        plain
-    )
+    paths.append(str(tmp_path / "unreadable.jsonl"))
+    plain = tunelint("check", *paths)
+    assert tunelint("check", *paths, "--dask", scheduler) == plain
     assert "invalid_parquet" in plain[1]
+    records = tunelint("stats", *paths[::-1], "--per-example")
+    assert tunelint("stats", *paths[::-1], "--per-example", "--dask", scheduler) == records
+    assert records[0] == 2 and "good.jsonl" in records[1] and "unreadable.jsonl" in records[2]
 
 
 def test_dask_local_starts_a_cluster_of_its_own(shards: Path) -> None:

@@ -57,10 +57,13 @@ class Setting:
 
 
 class AxolotlFields(TypedDict, total=False):
-    """Axolotl's dataset options of the same names (``type: chat_template``)."""
+    """Axolotl's dataset options of the same names (``type: chat_template``): the key of the
+    message list, each message property's key in the line (role and content default to
+    themselves), and the names in the line that mean each role (replacing the defaults)."""
 
     field_messages: str
     message_property_mappings: dict[str, str]
+    roles: dict[str, list[str]]
 
 
 PositiveInt = Annotated[int, AtLeast(1)]
@@ -120,8 +123,9 @@ SETTINGS: dict[str, Setting] = {
             "field_messages": "messages",
             "message_property_mappings": {"role": "role", "content": "content"},
         },
-        "how Axolotl reads a line: the key of its message list and each message's keys"
-        " (Axolotl's defaults, docs.axolotl.ai config reference: datasets)",
+        "how Axolotl reads a line: the key of its message list (field_messages), each"
+        " message's keys (message_property_mappings) and role names (roles); Axolotl's"
+        " defaults, docs.axolotl.ai config reference: datasets",
     ),
 }
 MAPPING_SETTINGS = frozenset({"axolotl"})

@@ -116,7 +116,9 @@ class FileChecker:
         self.shared = shared or {}
         self.settings = config.rules_for(path if path != "<input>" else None)
         self.profile = load_profile(config.settings["profile"])
-        self.detector = FormatDetector(self.profile, config.settings.get("format"), decided_format)
+        self.detector = FormatDetector(
+            self.profile, config.settings.get("format"), decided_format, config.settings
+        )
         self.active = self._build(self.detector.format)
         self.states = [rule.start(ctx) for rule, ctx in self.active.dataset]
         self._locator: Locator | None = None

@@ -108,7 +108,9 @@ def _check_part(part: tuple[int, int, int]) -> tuple[CheckedPart, Any]:
 def decided_format(records: Iterable[Record], config: Config) -> tuple[bool, str | None]:
     """(whether a file whose first records are ``records`` can be split, the format they
     show; None when the config forces one)."""
-    detector = FormatDetector(load_profile(config.settings["profile"]), config.settings["format"])
+    detector = FormatDetector(
+        load_profile(config.settings["profile"]), config.settings["format"], None, config.settings
+    )
     try:
         for record in records:
             if record.parsed:

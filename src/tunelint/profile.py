@@ -89,6 +89,9 @@ class FormatSpec:
     """Which rules apply (default: the format's name, which must then be a kind)."""
     shape: str | None = None
     """The reader that normalizes this line shape into the OpenAI one (``tunelint.shapes``)."""
+    axolotl_fields: bool = False
+    """The config's ``axolotl`` settings name its message list, turn keys and role names
+    (Axolotl's ``field_messages``, ``message_property_mappings``, ``roles``)."""
     turn_order: Literal["any", "system_then_alternate", "user_first_assistant_last"] = "any"
     max_system_messages: PositiveInt | None = None
 

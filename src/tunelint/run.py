@@ -29,7 +29,7 @@ from tunelint.results import FileResult
 if TYPE_CHECKING:
     from tunelint.dask_run import DaskChecks
     from tunelint.gitdiff import ChangedLines
-    from tunelint.stats import Estimate, Stats
+    from tunelint.stats import Estimate, Stats, StatsObserver
     from tunelint.suppress import Filter
     from tunelint.tokens import TextCounter
 
@@ -129,17 +129,12 @@ def estimate_of(config: Config, options: RunOptions) -> tuple[Estimate, TextCoun
     from tunelint.costing import TokenizerError, TokenSource
     from tunelint.models import UnknownModel
     from tunelint.profile import load_profile
-    from tunelint.stats import estimate_for
+    from tunelint.stats import counted_estimate
     from tunelint.tokens import TokenizerDataError
 
     model_directory = config.settings.get("tokenizer")
     try:
-        estimate = estimate_for(
-            config, options.model, options.epochs, None if model_directory else options.tokenizer
-        )
-        # Under a chat model, text is counted only for weight-0 turns: load the bundled
-        # encoding when one comes (it is hash-verified package data).
-        count = estimate.tokens.count if not model_directory else _lazy_count(estimate.tokens)
+        estimate, count = counted_estimate(config, options.model, options.epochs, options.tokenizer)
     except (UnknownModel, ConfigError, TokenizerDataError, TokenizerError) as error:
         raise RunError(str(error)) from None
     training = training_for(load_profile(config.settings["profile"]), config.settings)
@@ -148,11 +143,6 @@ def estimate_of(config: Config, options: RunOptions) -> tuple[Estimate, TextCoun
         label = f"{model_directory} (its chat template and tokenizer)"
         tokens = TokenSource(label, False, tokens.make_counter, tokens.tool_constants)
     return dataclasses.replace(estimate, training=training, tokens=tokens), count
-
-
-def _lazy_count(tokens) -> TextCounter:
-    """``tokens.count``, loaded on the first text it counts."""
-    return lambda text: tokens.count(text)
 
 
 def check_model(config: Config, model: str | None = None) -> None:
@@ -219,16 +209,6 @@ def _unreadable(path: str, error: OSError) -> str:
     return f"{path}: {readable_file_error(path) or error.strerror or error}"
 
 
-class _ChatSettings:
-    """What the chat-template analysis reads of a rule context: the settings and profile."""
-
-    def __init__(self, config: Config) -> None:
-        from tunelint.profile import load_profile
-
-        self.settings = config.settings
-        self.profile = load_profile(config.settings["profile"])
-
-
 class _Checker:
     """Checks one file at a time under the run's options, into the run's result."""
 
@@ -239,18 +219,12 @@ class _Checker:
         self.make_observer: Callable[[str], StatsObserver] | None = None
         """The statistics observer of one file (by its name), when statistics are asked."""
         if options.stats:
-            from tunelint.stats import StatsObserver
+            from tunelint.stats import stats_observer
 
             result.estimate, count = estimate_of(config, options)
             estimate = result.estimate
-            chat = _ChatSettings(config) if config.settings.get("tokenizer") else None
-            self.make_observer = lambda path: StatsObserver(
-                count,
-                estimate.tokens.tool_constants,
-                estimate.training,
-                chat,
-                options.on_example,
-                path,
+            self.make_observer = lambda path: stats_observer(
+                config, count, estimate.tokens.tool_constants, options.on_example, path
             )
         self.remote: DaskChecks | None = None
         self.training = None

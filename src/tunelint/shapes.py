@@ -249,41 +249,95 @@ def vertex(example: dict, spec: Any, settings: Mapping[str, Any]) -> Normalized:
 
 
 SHAREGPT_ROLES = {"system": "system", "human": "user", "user": "user", "gpt": "assistant"}
-
-
+SHAREGPT_LIST_KEY = "conversations"
 SHAREGPT_TURN_KEYS = ("from", "value")
 
 
-def _turn_keys(settings: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """The (role, content) key pairs a turn may use: the config's Axolotl
-    ``message_property_mappings`` (default role/content), then ShareGPT's from/value."""
-    mapped = (settings.get("axolotl") or {}).get("message_property_mappings") or {}
-    pair = (mapped.get("role", "role"), mapped.get("content", "content"))
-    return [pair] if pair == SHAREGPT_TURN_KEYS else [pair, SHAREGPT_TURN_KEYS]
+@dataclass(frozen=True)
+class TurnFields:
+    """Where a ShareGPT-like line keeps its turns, as Axolotl's dataset options name them:
+    ``field_messages`` (the list's key), ``message_property_mappings`` (built key -> the
+    turn's own key; role and content default to themselves) and ``roles`` (role -> the names
+    that mean it; when given it replaces the default names, as in Axolotl's prompter)."""
+
+    list_key: str = "messages"
+    mappings: tuple[tuple[str, str], ...] = (("role", "role"), ("content", "content"))
+    roles: tuple[tuple[str, str], ...] = ()
+    """(name in the line, role) pairs; empty: ShareGPT's and OpenAI's names."""
+
+    @classmethod
+    def of(cls, spec: Any, settings: Mapping[str, Any]) -> TurnFields:
+        """The config's ``axolotl`` fields for a format that reads them, else the defaults."""
+        given = (settings.get("axolotl") or {}) if spec.axolotl_fields else {}
+        mapped = {
+            "role": "role",
+            "content": "content",
+            **(given.get("message_property_mappings") or {}),
+        }
+        roles = given.get("roles") or {}
+        return cls(
+            given.get("field_messages") or "messages",
+            tuple(mapped.items()),
+            tuple((name, role) for role, names in roles.items() for name in names),
+        )
+
+    @property
+    def renamed(self) -> bool:
+        """Whether the config names other fields than the OpenAI shape, read without a reader."""
+        return self != TurnFields()
+
+    @property
+    def list_keys(self) -> tuple[str, ...]:
+        """The keys a line may keep its turns in: the configured one, then ShareGPT's."""
+        return (self.list_key, SHAREGPT_LIST_KEY) if self.renamed else (SHAREGPT_LIST_KEY,)
+
+    @property
+    def role_names(self) -> dict[str, str]:
+        """Name in the line -> role. A name Axolotl does not map passes through unchanged, so
+        the OpenAI role names keep their meaning beside configured ``roles``."""
+        if not self.roles:
+            return {**SHAREGPT_ROLES, "assistant": "assistant"}
+        return {**{role: role for role in ("system", "user", "assistant")}, **dict(self.roles)}
+
+    def turn_keys(self) -> list[tuple[str, str]]:
+        """The (role, content) key pairs a turn may use: the mapped ones, then ShareGPT's."""
+        mapped = dict(self.mappings)
+        pair = (mapped["role"], mapped["content"])
+        return [pair] if pair == SHAREGPT_TURN_KEYS else [pair, SHAREGPT_TURN_KEYS]
 
 
 def sharegpt(example: dict, spec: Any, settings: Mapping[str, Any]) -> Normalized:
-    """ShareGPT ``conversations`` (Axolotl, Unsloth): turns of ``from``/``value``, or of the
-    keys the config maps (Axolotl's ``message_property_mappings``, role/content by default)."""
+    """ShareGPT ``conversations`` (Axolotl, Unsloth): turns of ``from``/``value`` or
+    ``role``/``content``; for Axolotl, the list, keys and role names its options give
+    (``TurnFields``): a property mapped to another key is read from that key."""
     out = Normalized()
     if not spec.extra_keys:
         _check_keys(example, (), spec.top_level_keys, "top-level key", out)
-    names = {**SHAREGPT_ROLES, "assistant": "assistant"}
-    pairs = _turn_keys(settings)
-    for index, message in enumerate(_message_list(example, "conversations", out)):
-        path = ("conversations", index)
+    fields = TurnFields.of(spec, settings)
+    names = fields.role_names
+    pairs = fields.turn_keys()
+    others = [(built, own) for built, own in fields.mappings if built not in ("role", "content")]
+    key = next((k for k in fields.list_keys if k in example), fields.list_keys[0])
+    for index, message in enumerate(_message_list(example, key, out)):
+        path = (key, index)
         if not isinstance(message, dict):
             out.report(
                 "data_type", path, f"{format_path(path)} is {json_type(message)}, not an object"
             )
             continue
         role_key, content_key = next((p for p in pairs if p[0] in message), pairs[-1])
-        _check_keys(message, path, (role_key, content_key, "weight"), "key in a turn", out)
+        read = (role_key, content_key, *(own for _, own in others), "weight")
+        _check_keys(message, path, read, "key in a turn", out)
         role = _role(message.get(role_key), names, (*path, role_key), out)
-        extra = {"weight": message["weight"]} if "weight" in message else None
+        extra = {
+            built: message[own] for built, own in (*others, ("weight", "weight")) if own in message
+        }
         content = message.get(content_key, _ABSENT)
         _add_message(out, path, role, content, (*path, content_key), extra)
-        out.origins[("messages", len(out.example["messages"]) - 1, "role")] = (*path, role_key)
+        built_at = ("messages", len(out.example["messages"]) - 1)
+        out.origins[(*built_at, "role")] = (*path, role_key)
+        for built, own in others:
+            out.origins[(*built_at, built)] = (*path, own)
     return out
 
 

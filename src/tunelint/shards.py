@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -39,6 +39,7 @@ from tunelint.results import FileResult
 from tunelint.sources import is_parquet, open_records
 
 if TYPE_CHECKING:
+    from tunelint.chat.training import ExampleAnalysis
     from tunelint.stats import Stats, StatsObserver
     from tunelint.tokens import TextCounter
 
@@ -70,26 +71,34 @@ class Shard:
 
 @dataclass(frozen=True)
 class StatsCounting:
-    """How statistics are counted: the model and tokenizer, the rest from the config. Each
-    process builds its token counter once (``counter``)."""
+    """How statistics are counted: the model and tokenizer, the rest from the config (the
+    trainer's settings, the chat model of ``tokenizer:``), as a run in one process counts
+    them. Each process builds its token counter once (``counter``)."""
 
     model: str | None = None
     tokenizer: str | None = None
+    records: bool = False
+    """Keep each example's record (``--per-example``) in the partial of its shard."""
 
-    def observer(self, config: Config) -> StatsObserver:
-        from tunelint.stats import StatsObserver
+    def observer(
+        self,
+        config: Config,
+        path: str = "",
+        on_example: Callable[[ExampleAnalysis], None] | None = None,
+    ) -> StatsObserver:
+        from tunelint.stats import stats_observer
 
-        return StatsObserver(*self.counter(config))
+        return stats_observer(config, *self.counter(config), on_example, path)
 
     def counter(self, config: Config) -> tuple[TextCounter, dict[str, int]]:
-        from tunelint.stats import estimate_for
+        from tunelint.stats import counted_estimate
 
         settings = config.settings
         key = (settings["profile"], self.model or settings["model"])
-        key += (settings["max_tokens_per_example"], self.tokenizer)
+        key += (settings["max_tokens_per_example"], self.tokenizer, settings.get("tokenizer"))
         if key not in _COUNTERS:
-            tokens = estimate_for(config, self.model, None, self.tokenizer).tokens
-            _COUNTERS[key] = (tokens.count, dict(tokens.tool_constants))
+            estimate, count = counted_estimate(config, self.model, None, self.tokenizer)
+            _COUNTERS[key] = (count, dict(estimate.tokens.tool_constants))
         return _COUNTERS[key]
 
 
@@ -108,6 +117,9 @@ class Partial:
     stats: Stats | None
     config: Config
     counting: StatsCounting | None
+    records: tuple[ExampleAnalysis, ...] = ()
+    """Each example's record, in line order, when ``counting.records`` asks (one shard's:
+    a merged partial keeps none, since they are taken from each shard in file order)."""
 
 
 def plan_shards(
@@ -193,12 +205,20 @@ def check_shard(
     Raises OSError if the file cannot be read."""
     config = config or load_config(discover=False)
     counting = StatsCounting() if stats is True else stats or None
-    observer = counting.observer(config) if counting else None
+    kept: list[ExampleAnalysis] = []
+    keep = kept.append if counting and counting.records else None
+    observer = counting.observer(config, shard.path, keep) if counting else None
     checker = FileChecker(shard.path, config, observer, shard.format)
     with _records(shard, config) as records:
         checker.read(records)
     state = observer.state if observer else None
-    return Partial(shard, checker.active.format, checker.part(), state, config, counting)
+    part = checker.part()
+    return Partial(shard, checker.active.format, part, state, config, counting, tuple(kept))
+
+
+def records_of(partial: Partial) -> tuple[ExampleAnalysis, ...]:
+    """The per-example records a shard's partial kept (what a client takes of it)."""
+    return partial.records
 
 
 def merge(first: Partial, later: Partial) -> Partial:

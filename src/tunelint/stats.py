@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from tunelint.chat.training import ExampleAnalysis, LengthAggregate, Training
+from tunelint.chat.training import ExampleAnalysis, LengthAggregate, Training, training_for
 from tunelint.config import Config, ConfigError
 from tunelint.costing import TokenSource, choose, model_facts, price_of
 from tunelint.models import Model, load_catalog
-from tunelint.profile import DEFAULT_PROFILE, ProfileModel
+from tunelint.profile import DEFAULT_PROFILE, ProfileModel, load_profile
 from tunelint.results import FileResult
 from tunelint.tokens import ExampleTokens, TextCounter, conversation, count_example
 
@@ -379,6 +379,29 @@ class StatsObserver:
         return self.state
 
 
+class ChatSettings:
+    """What the chat-template analysis reads of a rule context: the settings and profile."""
+
+    def __init__(self, config: Config) -> None:
+        self.settings = config.settings
+        self.profile = load_profile(config.settings["profile"])
+
+
+def stats_observer(
+    config: Config,
+    count: TextCounter,
+    tool_constants: Mapping[str, int],
+    on_example: Callable[[ExampleAnalysis], None] | None = None,
+    path: str = "",
+) -> StatsObserver:
+    """The observer a run counts one file's statistics with, in whichever process checks it:
+    the trainer's settings from the config and profile, and the chat model when the config
+    names one (``tokenizer:``, loaded from that directory by the process that renders)."""
+    training = training_for(load_profile(config.settings["profile"]), config.settings)
+    chat = ChatSettings(config) if config.settings.get("tokenizer") else None
+    return StatsObserver(count, tool_constants, training, chat, on_example, path)
+
+
 def stats_config(config: Config) -> Config:
     """The config statistics are collected with: an over-long example, or one the trainer's
     max_seq_length cuts, is counted (and its cut reported), not skipped."""
@@ -390,6 +413,22 @@ def stats_config(config: Config) -> Config:
 
     cut = (OverTokenLimit, TruncatedAssistantTurn, PartlyTruncatedAssistantTurn)
     return config.with_rule_levels([f"{rule.id}=off" for rule in cut])
+
+
+def counted_estimate(
+    config: Config,
+    model: str | None = None,
+    epochs: int | None = None,
+    tokenizer: str | None = None,
+) -> tuple[Estimate, TextCounter]:
+    """``estimate_for`` and the text counter statistics use. Under a chat model (a model
+    directory in ``tokenizer:``) the ``tokenizer`` file is set aside, and text is counted
+    only for weight-0 turns, so the bundled encoding loads on the first text it counts (it
+    is hash-verified package data)."""
+    directory = config.settings.get("tokenizer")
+    estimate = estimate_for(config, model, epochs, None if directory else tokenizer)
+    tokens = estimate.tokens
+    return estimate, (tokens.count if not directory else lambda text: tokens.count(text))
 
 
 def estimate_for(

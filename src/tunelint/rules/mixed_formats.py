@@ -45,7 +45,7 @@ class MixedFormats(DatasetRule):
         return _State()
 
     def add(self, state: _State, example: object, line: int, ctx: RuleContext) -> _State:
-        shown = classify(example, ctx.profile)
+        shown = classify(example, ctx.profile, ctx.settings)
         if shown is None or shown == ctx.format:
             return state
         if state.first_line is None:
