@@ -152,10 +152,14 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON (only finite numbers are)")
 
 
+_STRICT = json.JSONDecoder(parse_constant=_reject_constant)
+"""One decoder for every line (``json.loads`` with an argument builds a new one each call)."""
+
+
 def parse_json(text: str) -> tuple[Any, ReaderFinding | None]:
     """Parse one line as strict JSON; on failure return the finding with the parser's column."""
     try:
-        return json.loads(text, parse_constant=_reject_constant), None
+        return _STRICT.decode(text), None
     except json.JSONDecodeError as error:
         return _NOT_PARSED, ReaderFinding("invalid_json", f"invalid JSON: {error.msg}", error.colno)
     except RecursionError:
