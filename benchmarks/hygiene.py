@@ -2,6 +2,7 @@
 
     python benchmarks/hygiene.py                  # 20 MB generated file, 3 rounds
     python benchmarks/hygiene.py --rounds 5 --json
+    python benchmarks/hygiene.py --file ../shared/corpus/msft-zava-retail-toolcalls.jsonl
 
 Part 1 runs `tunelint check --jobs 1` on the generated 20 MB chat file with the four clean-data
 rules off (the reference), with `secret_in_content` + `personal_data` on, and with
@@ -180,10 +181,11 @@ def main() -> None:
     parser.add_argument("--minhash-examples", type=int, default=500)
     parser.add_argument("--dir", default=os.environ.get("TMPDIR", "/tmp") + "/tunelint-bench")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--file", help="measure this file instead (e.g. a tool-calling dataset)")
     arguments = parser.parse_args()
     directory = Path(arguments.dir)
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"chat-{arguments.mb:g}mb.jsonl"
+    path = Path(arguments.file) if arguments.file else directory / f"chat-{arguments.mb:g}mb.jsonl"
     if not path.exists():
         generate(str(path), int(arguments.mb * 1_000_000))
     figures = {
