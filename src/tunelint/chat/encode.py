@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,6 +108,9 @@ class ChatEncoder:
         self.added = frozenset(contents)
         self.cache: dict[str, _Piece] = {}
         self.cached_chars = 0
+        self._lock = threading.Lock()
+        """Held while encoding: batches are encoded in a worker thread, one-off examples in
+        the caller's, and both read and empty the cache."""
 
     def _split(self, text: str) -> list[str]:
         return [p for p in self.split.split(text) if p] if self.split else [text] if text else []
@@ -119,7 +123,11 @@ class ChatEncoder:
         self.cached_chars += len(text)
 
     def encode(self, texts: list[str]) -> list[Tokens]:
-        """The tokens of each text (``add_special_tokens=False``)."""
+        """The tokens of each text (``add_special_tokens=False``); safe from any thread."""
+        with self._lock:
+            return self._encode(texts)
+
+    def _encode(self, texts: list[str]) -> list[Tokens]:
         if not self.by_pieces:
             encodings = self.tokenizer.encode_batch(texts, add_special_tokens=False)
             return [Tokens.of_encoding(e) for e in encodings]
