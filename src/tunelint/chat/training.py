@@ -334,7 +334,9 @@ def _prepare_batch(
 
 
 def _encode(model: ChatModel, prepared: list[_Pending]) -> list[Tokens]:
-    return model.encoder.encode([p.text for p in prepared if p.text is not None])
+    renderable = [p for p in prepared if p.text is not None]
+    boundaries = [tuple(at for span in p.spans or () for at in span) for p in renderable]
+    return model.encoder.encode([p.text for p in renderable], boundaries)  # type: ignore[misc]
 
 
 def _finish_batch(
