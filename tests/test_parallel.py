@@ -164,3 +164,12 @@ def test_progress_moves_part_by_part_with_the_same_result(tmp_path, split_everyt
     split = parallel.check_path(str(path), config, 2, progress=recorder)
     assert len(recorder.updates) >= 8 and sum(recorder.updates) == size
     assert fingerprint(*split) == fingerprint(*parallel.check_path(str(path), config, 1))
+
+
+def test_parts_come_in_whole_rounds_of_workers(monkeypatch):
+    """Every worker has a part in the last round: 20 MB on 2 workers is 6 parts, not 5."""
+    megabyte = 1_000_000
+    monkeypatch.setattr(parallel, "PART_BYTES", 4 * megabyte)
+    assert [parallel.part_count(20 * megabyte, jobs) for jobs in (2, 3, 4)] == [6, 6, 8]
+    assert parallel.part_count(8 * megabyte, 2) == 2
+    assert parallel.part_count(100, 3) == 3
