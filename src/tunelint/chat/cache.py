@@ -57,6 +57,13 @@ def _worker() -> ThreadPoolExecutor:
     return _executor[0]
 
 
+def _settle_before_fork() -> None:
+    """Fork only once the worker is idle: a child must not inherit the encoder's lock held
+    (the worker takes tasks in order, so a no-op done means every batch before it is)."""
+    if _executor:
+        _executor[0].submit(int).result()
+
+
 def _forget_after_fork() -> None:
     """A forked worker has none of its parent's threads: it starts its own."""
     _executor.clear()
@@ -64,7 +71,7 @@ def _forget_after_fork() -> None:
     _recent.clear()
 
 
-os.register_at_fork(after_in_child=_forget_after_fork)
+os.register_at_fork(before=_settle_before_fork, after_in_child=_forget_after_fork)
 
 
 def model_for(ctx: Any) -> ChatModel | None:
