@@ -5,10 +5,11 @@ and then normalizes, pre-tokenizes and encodes each piece between them on its ow
 tokens of a chat are the tokens of its pieces, in order. The pieces that repeat across a
 dataset (system prompts, tool definitions, the template's own headers) are encoded once and
 kept in a bounded cache; the others are encoded in one ``encode_batch`` call per batch (on all
-cores). Only the pieces around the positions the caller will look up (``boundaries``) are
-encoded with their offsets; the others with ``encode_batch_fast``, which skips them. This holds only when every added token is matched on the raw text as is (not
+cores). This holds only when every added token is matched on the raw text as is (not
 normalized, no ``lstrip``/``rstrip``/``single_word``) and special tokens are not split; for
-other tokenizers each chat is encoded whole, as transformers does.
+other tokenizers each chat is encoded whole, as transformers does. Only the pieces around the
+positions the caller will look up (``boundaries``) are encoded with their offsets; the others
+with ``encode_batch_fast``, which skips them.
 """
 
 from __future__ import annotations
@@ -110,8 +111,8 @@ class ChatEncoder:
         self.cache: dict[str, _Piece] = {}
         self.cached_chars = 0
         self._lock = threading.Lock()
-        """Held while encoding: batches are encoded in a worker thread, one-off examples in
-        the caller's, and both read and empty the cache."""
+        """Held while encoding: batches may come from more than one thread (the chat cache's
+        worker, ``analyse``'s), and each reads and empties the cache."""
 
     def _split(self, text: str) -> list[str]:
         return [p for p in self.split.split(text) if p] if self.split else [text] if text else []
@@ -155,20 +156,16 @@ class ChatEncoder:
                     missing[part] = missing.get(part, False) or near
                 start = end
         with_offsets = [text for text, wanted in missing.items() if wanted]
-        for text, encoding in zip(with_offsets, self._encode_batch(with_offsets), strict=True):
+        encodings = _encoded(self.tokenizer.encode_batch, with_offsets)
+        for text, encoding in zip(with_offsets, encodings, strict=True):
             known[text] = _Piece(len(encoding), encoding)
             self._remember(text, _Piece(len(encoding), (self.tokenizer, text)))
         counted = [text for text, wanted in missing.items() if not wanted]
         fast = getattr(self.tokenizer, "encode_batch_fast", self.tokenizer.encode_batch)
-        for text, encoding in zip(counted, self._encode_batch(counted, fast), strict=True):
+        for text, encoding in zip(counted, _encoded(fast, counted), strict=True):
             known[text] = _Piece(len(encoding), (self.tokenizer, text))
             self._remember(text, known[text])
         return [self._join(parts, known) for parts in split]
-
-    def _encode_batch(self, texts: list[str], encoder: Any = None) -> list[Any]:
-        if not texts:
-            return []
-        return (encoder or self.tokenizer.encode_batch)(texts, add_special_tokens=False)
 
     @staticmethod
     def _join(parts: list[str], known: dict[str, _Piece]) -> Tokens:
@@ -182,3 +179,7 @@ class ChatEncoder:
             chars += len(part)
             tokens += piece.count
         return Tokens(tokens, char_starts, token_starts, pieces)
+
+
+def _encoded(encode_batch: Any, texts: list[str]) -> list[Any]:
+    return encode_batch(texts, add_special_tokens=False) if texts else []

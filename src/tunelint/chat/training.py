@@ -336,7 +336,7 @@ def _prepare_batch(
 def _encode(model: ChatModel, prepared: list[_Pending]) -> list[Tokens]:
     renderable = [p for p in prepared if p.text is not None]
     boundaries = [tuple(at for span in p.spans or () for at in span) for p in renderable]
-    return model.encoder.encode([p.text for p in renderable], boundaries)  # type: ignore[misc]
+    return model.encoder.encode([p.text for p in renderable], boundaries)
 
 
 def _finish_batch(
