@@ -8,8 +8,8 @@ computed only for lines that have findings. Formatting is the ``report`` package
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -28,7 +28,14 @@ from tunelint.reader import (
 )
 from tunelint.results import ExampleObserver, FileResult
 from tunelint.rules import DatasetRule, ExampleRule, all_rules
-from tunelint.rules.base import FileFacts, FileRule, Rule, RuleContext, TextRule
+from tunelint.rules.base import (
+    FileFacts,
+    FileRule,
+    PreparesBatches,
+    Rule,
+    RuleContext,
+    TextRule,
+)
 from tunelint.shapes import Normalized, normalize
 from tunelint.sources import open_records
 
@@ -56,6 +63,7 @@ class _Active:
     format: str = "chat"
     screening: frozenset[ExampleRule] = frozenset()
     """The example rules that test a line's text before their check (``clears_line``)."""
+    preparing: list[tuple[PreparesBatches, RuleContext]] = field(default_factory=list)
 
     @classmethod
     def build(
@@ -73,6 +81,7 @@ class _Active:
             (ExampleRule, active.example),
             (DatasetRule, active.dataset),
             (FileRule, active.file),
+            (PreparesBatches, active.preparing),
         ]
         for rule_id, rule in all_rules().items():
             setting = settings.get(rule_id)
@@ -86,9 +95,10 @@ class _Active:
                 continue  # it would find nothing
             options = setting.options if setting else rule.default_options()
             context = RuleContext(options, profile, fmt, config.settings, shared)
+            instance = rule()
             for kind, enabled in kinds:
                 if issubclass(rule, kind):
-                    enabled.append((rule(), context))
+                    enabled.append((instance, context))
         active.example.sort(key=lambda entry: not entry[0].reads_line_as_written)
         active.screening = frozenset(
             rule
@@ -98,9 +108,30 @@ class _Active:
         return active
 
 
+WINDOW_RECORDS = 256
+WINDOW_CHARS = 8_000_000
+"""A window of records (``FileChecker.add_all``) ends at this many records or characters."""
+
+
+def _windows(records: Iterable[Record]) -> Iterator[list[Record]]:
+    window: list[Record] = []
+    chars = 0
+    for record in records:
+        window.append(record)
+        chars += len(record.text) if record.text else 0
+        if len(window) >= WINDOW_RECORDS or chars >= WINDOW_CHARS:
+            yield window
+            window, chars = [], 0
+    if window:
+        yield window
+
+
 class FileChecker:
     """Checks the records of one file (or one part of it) in order; holds the dataset rules'
-    state and what is known of the file as a whole, so that parts merge in file order."""
+    state and what is known of the file as a whole, so that parts merge in file order.
+
+    An observer with a ``prepare(examples)`` method, like a rule that ``PreparesBatches``, is
+    handed each window of parsed values one window before they are checked."""
 
     def __init__(
         self,
@@ -343,11 +374,32 @@ class FileChecker:
         self.result.line_format = self.detector.format
         return self.result
 
+    def add_all(self, records: Iterable[Record]) -> None:
+        """Add every record, a window at a time: the next window is prepared before the
+        records of this one are added, so work on it overlaps their checks."""
+        ahead: list[Record] = []
+        for window in _windows(records):
+            self._prepare([record.value for record in window if record.parsed])
+            for record in ahead:
+                self.add(record)
+            ahead = window
+        for record in ahead:
+            self.add(record)
+
+    def _prepare(self, examples: list[Any]) -> None:
+        for rule, ctx in self.active.preparing:
+            try:
+                rule.prepare(examples, ctx)
+            except Exception as error:
+                self._internal_error(rule.id, None, error)
+        prepare = getattr(self.observer, "prepare", None)
+        if prepare is not None:
+            prepare(examples)
+
     def read(self, records: Iterable[Record]) -> None:
         """Add every record; a source that is not examples as a whole is one finding."""
         try:
-            for record in records:
-                self.add(record)
+            self.add_all(records)
         except FileNotText as not_text:  # one finding: no dataset rule counts its examples
             self._reader_finding(1, not_text.finding)
             self.result.lines = not_text.lines

@@ -100,8 +100,7 @@ def _check_part(part: tuple[int, int, int]) -> tuple[CheckedPart, Any]:
     checker = FileChecker(job.path, job.config, observer, job.format, job.shared)
     with open(job.path, "rb") as handle:
         lines = _part_lines(handle, start, end, line_cap(job.config))
-        for record in read_records(lines, first_line):
-            checker.add(record)
+        checker.add_all(read_records(lines, first_line))
     return checker.part(), observer.state if observer else None
 
 

@@ -327,6 +327,14 @@ class StatsObserver:
         self.path = path
         self.state = Stats()
 
+    def prepare(self, examples: list[Any]) -> None:
+        """Have a window of examples, which the engine hands over before they are observed,
+        analysed under the chat model in one batch."""
+        if self.chat is not None:
+            from tunelint.chat.cache import prepare
+
+            prepare(examples, self.chat)
+
     def __call__(self, line: int, example: Any, has_error: bool) -> None:
         if has_error:
             self.state.skipped_lines += 1

@@ -7,13 +7,16 @@ dataset (system prompts, tool definitions, the template's own headers) are encod
 kept in a bounded cache; the others are encoded in one ``encode_batch`` call per batch (on all
 cores). This holds only when every added token is matched on the raw text as is (not
 normalized, no ``lstrip``/``rstrip``/``single_word``) and special tokens are not split; for
-other tokenizers each chat is encoded whole, as transformers does.
+other tokenizers each chat is encoded whole, as transformers does. Only the pieces around the
+positions the caller will look up (``boundaries``) are encoded with their offsets; the others
+with ``encode_batch_fast``, which skips them.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,6 +110,9 @@ class ChatEncoder:
         self.added = frozenset(contents)
         self.cache: dict[str, _Piece] = {}
         self.cached_chars = 0
+        self._lock = threading.Lock()
+        """Held while encoding: batches may come from more than one thread (the chat cache's
+        worker, ``analyse``'s), and each reads and empties the cache."""
 
     def _split(self, text: str) -> list[str]:
         return [p for p in self.split.split(text) if p] if self.split else [text] if text else []
@@ -118,26 +124,47 @@ class ChatEncoder:
         self.cache[text] = piece
         self.cached_chars += len(text)
 
-    def encode(self, texts: list[str]) -> list[Tokens]:
-        """The tokens of each text (``add_special_tokens=False``)."""
+    def encode(
+        self, texts: list[str], boundaries: list[tuple[int, ...]] | None = None
+    ) -> list[Tokens]:
+        """The tokens of each text (``add_special_tokens=False``); safe from any thread.
+
+        ``boundaries``: for each text, the character positions ``Tokens.token_range`` will
+        be asked about; the offsets of other pieces are computed only if asked for after all
+        (by encoding the piece again), so any position may be asked about."""
+        with self._lock:
+            return self._encode(texts, boundaries or [()] * len(texts))
+
+    def _encode(self, texts: list[str], boundaries: list[tuple[int, ...]]) -> list[Tokens]:
         if not self.by_pieces:
             encodings = self.tokenizer.encode_batch(texts, add_special_tokens=False)
             return [Tokens.of_encoding(e) for e in encodings]
         split = [self._split(text) for text in texts]
         known: dict[str, _Piece] = {}
-        missing: dict[str, None] = {}
-        for part in (p for parts in split for p in parts):
-            if part in self.added:
-                known[part] = _Piece(1, [(0, len(part))])
-            elif part in self.cache:
-                known[part] = self.cache[part]
-            else:
-                missing[part] = None
-        if missing:
-            encodings = self.tokenizer.encode_batch(list(missing), add_special_tokens=False)
-            for text, encoding in zip(missing, encodings, strict=True):
-                known[text] = _Piece(len(encoding), encoding)
-                self._remember(text, _Piece(len(encoding), (self.tokenizer, text)))
+        missing: dict[str, bool] = {}
+        """Pieces to encode -> whether their offsets are wanted."""
+        for parts, wanted in zip(split, boundaries, strict=True):
+            start = 0
+            for part in parts:
+                end = start + len(part)
+                if part in self.added:
+                    known[part] = _Piece(1, [(0, len(part))])
+                elif part in self.cache:
+                    known[part] = self.cache[part]
+                else:
+                    near = any(start <= position <= end for position in wanted)
+                    missing[part] = missing.get(part, False) or near
+                start = end
+        with_offsets = [text for text, wanted in missing.items() if wanted]
+        encodings = _encoded(self.tokenizer.encode_batch, with_offsets)
+        for text, encoding in zip(with_offsets, encodings, strict=True):
+            known[text] = _Piece(len(encoding), encoding)
+            self._remember(text, _Piece(len(encoding), (self.tokenizer, text)))
+        counted = [text for text, wanted in missing.items() if not wanted]
+        fast = getattr(self.tokenizer, "encode_batch_fast", self.tokenizer.encode_batch)
+        for text, encoding in zip(counted, _encoded(fast, counted), strict=True):
+            known[text] = _Piece(len(encoding), (self.tokenizer, text))
+            self._remember(text, known[text])
         return [self._join(parts, known) for parts in split]
 
     @staticmethod
@@ -152,3 +179,7 @@ class ChatEncoder:
             chars += len(part)
             tokens += piece.count
         return Tokens(tokens, char_starts, token_starts, pieces)
+
+
+def _encoded(encode_batch: Any, texts: list[str]) -> list[Any]:
+    return encode_batch(texts, add_special_tokens=False) if texts else []

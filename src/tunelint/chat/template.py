@@ -232,4 +232,12 @@ def render(
         raise TemplateRefused(f"{type(error).__name__}: {error}") from None
     finally:
         _TRACKER.reset(token)
-    return Rendered("".join(parts), tracker.spans)
+    text = "".join(parts)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:  # a JSON escape such as "\ud800" in the data
+        raise TemplateRefused(
+            f"the rendered text holds a lone surrogate (U+{ord(text[error.start]):04X}),"
+            " which the tokenizer cannot encode"
+        ) from None
+    return Rendered(text, tracker.spans)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -334,7 +334,9 @@ def _prepare_batch(
 
 
 def _encode(model: ChatModel, prepared: list[_Pending]) -> list[Tokens]:
-    return model.encoder.encode([p.text for p in prepared if p.text is not None])
+    renderable = [p for p in prepared if p.text is not None]
+    boundaries = [tuple(at for span in p.spans or () for at in span) for p in renderable]
+    return model.encoder.encode([p.text for p in renderable], boundaries)
 
 
 def _finish_batch(
@@ -344,6 +346,33 @@ def _finish_batch(
     for pending, tokens in zip(renderable, encoded, strict=True):
         _finish(pending, tokens, training)
     return [p.record for p in prepared]
+
+
+class BatchAnalysis:
+    """The analyses of a batch of ``(file, line, example)``: rendered when it is made, then
+    tokenized in ``worker`` (``encode_batch`` releases the GIL and runs on all cores) while
+    the caller goes on; ``result`` waits for the tokens and finishes the records."""
+
+    def __init__(
+        self,
+        model: ChatModel,
+        batch: list[tuple[str, int, Any]],
+        training: Training,
+        worker: Executor,
+        keep_text: bool = False,
+    ) -> None:
+        self.training = training
+        self._prepared = _prepare_batch(model, batch, training, keep_text)
+        self._encoded: Future[list[Tokens]] | None = worker.submit(_encode, model, self._prepared)
+        self._records: list[ExampleAnalysis] | None = None
+
+    def result(self) -> list[ExampleAnalysis]:
+        """One record per example of the batch, in order."""
+        if self._records is None:
+            assert self._encoded is not None
+            self._records = _finish_batch(self._prepared, self._encoded.result(), self.training)
+            self._encoded = None
+        return self._records
 
 
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -365,24 +394,16 @@ def analyse(
     keep_text: bool = False,
 ) -> Iterator[ExampleAnalysis]:
     """One ``ExampleAnalysis`` per ``(file, line, example)``, in order. Examples are rendered
-    in batches; a batch is tokenized in a worker thread (``encode_batch`` releases the GIL and
-    runs on all cores) while the next one is rendered."""
+    in batches; a batch is tokenized while the next one is rendered (``BatchAnalysis``)."""
     with ThreadPoolExecutor(max_workers=1) as worker:
-        waiting: tuple[list[_Pending], Future[list[Tokens]]] | None = None
+        waiting: BatchAnalysis | None = None
         for batch in _batches(examples, batch_size):
-            prepared = _prepare_batch(model, batch, training, keep_text)
-            submitted = (prepared, worker.submit(_encode, model, prepared))
+            submitted = BatchAnalysis(model, batch, training, worker, keep_text)
             if waiting is not None:
-                yield from _finish_batch(waiting[0], waiting[1].result(), training)
+                yield from waiting.result()
             waiting = submitted
         if waiting is not None:
-            yield from _finish_batch(waiting[0], waiting[1].result(), training)
-
-
-def analyse_one(model: ChatModel, example: Any, training: Training) -> ExampleAnalysis:
-    """One example, its rendered text kept (what the rules read)."""
-    prepared = _prepare_batch(model, [("", 0, example)], training, keep_text=True)
-    return _finish_batch(prepared, _encode(model, prepared), training)[0]
+            yield from waiting.result()
 
 
 @dataclass

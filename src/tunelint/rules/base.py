@@ -12,6 +12,10 @@ Rule kinds, by what they look at:
 * ``FileRule``: a function of the file as a whole (``FileFacts``: its size, its first bytes),
   reported at line 1 once the file was read.
 
+A rule of any kind may also be ``PreparesBatches``: the engine hands it the parsed values of a
+window of lines before it checks them (to render and tokenize them as one batch, say); its
+checks must give the same result whether or not a window was prepared.
+
 The class docstring is the rule's documentation, in ruff's sections: ``## What it does``,
 ``## Why is this bad?``, ``## Example``, ``## Use instead``.
 """
@@ -93,6 +97,16 @@ class Rule:
     @classmethod
     def default_options(cls) -> dict[str, Any]:
         return {name: option.default for name, option in cls.options.items()}
+
+
+class PreparesBatches:
+    """A rule that works on a window of examples before they are checked one by one."""
+
+    id: ClassVar[str]
+
+    def prepare(self, examples: list[Any], ctx: RuleContext) -> None:
+        """Start work on ``examples``, the parsed values of the next lines, in order."""
+        raise NotImplementedError
 
 
 class ReaderRule(Rule):

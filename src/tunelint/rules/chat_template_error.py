@@ -6,10 +6,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from tunelint.diagnostics import Level, Problem
+from tunelint.rules._template import ReadsTemplateAnalysis
 from tunelint.rules.base import ExampleRule, RuleContext
 
 
-class ChatTemplateError(ExampleRule):
+class ChatTemplateError(ExampleRule, ReadsTemplateAnalysis):
     """
     ## What it does
     Renders each example with the chat template of the model given with `--tokenizer DIR`

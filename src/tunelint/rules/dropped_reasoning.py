@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tunelint.diagnostics import Level, Problem
+from tunelint.rules._template import ReadsTemplateAnalysis
 from tunelint.rules.base import ExampleRule, RuleContext
 
 _THINK = re.compile(r"<think>(.*?)</think>", re.DOTALL)
@@ -24,7 +25,7 @@ def _reasoning(message: dict) -> tuple[str, str] | None:
     return None
 
 
-class DroppedReasoning(ExampleRule):
+class DroppedReasoning(ExampleRule, ReadsTemplateAnalysis):
     """
     ## What it does
     Renders the example with the model's chat template (`--tokenizer DIR`) and reports an

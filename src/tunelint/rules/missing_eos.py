@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tunelint.diagnostics import Level, Problem
+from tunelint.rules._template import ReadsTemplateAnalysis
 from tunelint.rules.base import DatasetRule, RuleContext
 
 
@@ -19,7 +20,7 @@ class _Unstopped:
     first_path: tuple[str | int, ...] = ()
 
 
-class MissingEos(DatasetRule):
+class MissingEos(DatasetRule, ReadsTemplateAnalysis):
     """
     ## What it does
     Renders each example with the model's chat template (`--tokenizer DIR`) and reports, once

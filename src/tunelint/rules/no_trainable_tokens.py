@@ -6,10 +6,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from tunelint.diagnostics import Level, Problem
+from tunelint.rules._template import ReadsTemplateAnalysis
 from tunelint.rules.base import ExampleRule, RuleContext
 
 
-class NoTrainableTokens(ExampleRule):
+class NoTrainableTokens(ExampleRule, ReadsTemplateAnalysis):
     """
     ## What it does
     Under the model's chat template (`--tokenizer DIR`), reports an example none of whose

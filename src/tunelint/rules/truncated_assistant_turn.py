@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tunelint.diagnostics import Level, Problem
+from tunelint.rules._template import ReadsTemplateAnalysis
 from tunelint.rules.base import ExampleRule, RuleContext
 
 
@@ -29,7 +30,7 @@ def _message(analysis: Any, limit: int, what: str) -> str:
     )
 
 
-class TruncatedAssistantTurn(ExampleRule):
+class TruncatedAssistantTurn(ExampleRule, ReadsTemplateAnalysis):
     """
     ## What it does
     Counts the example's tokens under the model's chat template (`--tokenizer DIR`) and
@@ -64,7 +65,7 @@ class TruncatedAssistantTurn(ExampleRule):
             )
 
 
-class PartlyTruncatedAssistantTurn(ExampleRule):
+class PartlyTruncatedAssistantTurn(ExampleRule, ReadsTemplateAnalysis):
     """
     ## What it does
     Like `truncated_assistant_turn`, for an example that keeps some of its trained tokens at
