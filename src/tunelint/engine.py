@@ -130,8 +130,8 @@ class FileChecker:
     """Checks the records of one file (or one part of it) in order; holds the dataset rules'
     state and what is known of the file as a whole, so that parts merge in file order.
 
-    An observer with a ``prepare(examples)`` method, like a rule that ``PreparesBatches``, is
-    handed each window of parsed values one window before they are checked."""
+    An observer whose ``prepares`` is true, like a rule that ``PreparesBatches``, is handed
+    each window of parsed values (``prepare(examples)``) one window before they are checked."""
 
     def __init__(
         self,
@@ -375,8 +375,14 @@ class FileChecker:
         return self.result
 
     def add_all(self, records: Iterable[Record]) -> None:
-        """Add every record, a window at a time: the next window is prepared before the
-        records of this one are added, so work on it overlaps their checks."""
+        """Add every record, a window at a time when a rule or the observer prepares
+        batches: the next window is prepared before the records of this one are added, so
+        work on it overlaps their checks. (Unprepared examples are analysed alone, with the
+        same result.)"""
+        if not (self.active.preparing or getattr(self.observer, "prepares", False)):
+            for record in records:
+                self.add(record)
+            return
         ahead: list[Record] = []
         for window in _windows(records):
             self._prepare([record.value for record in window if record.parsed])
@@ -392,9 +398,8 @@ class FileChecker:
                 rule.prepare(examples, ctx)
             except Exception as error:
                 self._internal_error(rule.id, None, error)
-        prepare = getattr(self.observer, "prepare", None)
-        if prepare is not None:
-            prepare(examples)
+        if getattr(self.observer, "prepares", False):
+            self.observer.prepare(examples)  # type: ignore[union-attr]
 
     def read(self, records: Iterable[Record]) -> None:
         """Add every record; a source that is not examples as a whole is one finding."""

@@ -14,7 +14,6 @@ import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import reduce
 from typing import Any, BinaryIO, Protocol, TypeVar
 
 from tunelint.config import Config
@@ -202,21 +201,21 @@ def check_path(
 
         context = multiprocessing.get_context("fork")
         ranges = _parts(path, size, part_count(size, jobs))
-        parts = []
-        # Leaving the block (done, Ctrl-C, or SIGTERM raised as an exception by the CLI)
-        # terminates every worker: none is left running.
+        checker = FileChecker(path, config, None, fmt, shared)
+        merged_state = None
+        # Each part is taken in as it arrives (in file order), so the parent never holds
+        # more than one part's state. Leaving the block (done, Ctrl-C, or SIGTERM raised as
+        # an exception by the CLI) terminates every worker: none is left running.
         with context.Pool(jobs, initializer=_worker_signals) as pool:
             parts_in_order = pool.imap(_check_part, ranges)
-            for (start, end, _), part in zip(ranges, parts_in_order, strict=True):
-                parts.append(part)
+            for (start, end, _), (part, state) in zip(ranges, parts_in_order, strict=True):
+                checker.take(part)
+                merged_state = state if merged_state is None else merged_state.merge(state)
                 progress.update(end - start)
     finally:
         _JOB = None
-    checker = FileChecker(path, config, None, fmt, shared)
-    for part, _ in parts:
-        checker.take(part)
     checker.file_size = size
     observer = make_observer() if make_observer else None
     if observer is not None:
-        observer.state = reduce(lambda a, b: a.merge(b), (state for _, state in parts))
+        observer.state = merged_state
     return checker.finish(), observer

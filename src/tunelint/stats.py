@@ -327,6 +327,11 @@ class StatsObserver:
         self.path = path
         self.state = Stats()
 
+    @property
+    def prepares(self) -> bool:
+        """Whether ``prepare`` does anything: under a chat model."""
+        return self.chat is not None
+
     def prepare(self, examples: list[Any]) -> None:
         """Have a window of examples, which the engine hands over before they are observed,
         analysed under the chat model in one batch."""
