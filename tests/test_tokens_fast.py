@@ -199,13 +199,13 @@ def test_from_the_first_string_tiktoken_is_loaded_only_for_a_string_that_fails_t
     assert loads == ["tiktoken"]
 
 
-@pytest.mark.parametrize("choice", ["tiktoken", "fast", ""])
+@pytest.mark.parametrize("choice", ["tiktoken", "fast", "auto", ""])
 def test_the_environment_chooses_the_counter(choice, monkeypatch):
     monkeypatch.setenv("TUNELINT_TOKENIZER", choice)
     text_counter.cache_clear()
     try:
         counter = text_counter("o200k_base", cached=False)
-        if choice == "tiktoken" or importlib.util.find_spec("quicktok") is None:
+        if choice in ("tiktoken", "") or importlib.util.find_spec("quicktok") is None:
             assert counter.__qualname__.startswith("tiktoken_counter")
         else:
             assert isinstance(counter, GatedCounter)
@@ -360,7 +360,12 @@ print(sorted(m for m in ("tiktoken", "quicktok") if m in sys.modules))
 
 @pytest.mark.parametrize(
     ("choice", "after_counting"),
-    [("tiktoken", "['tiktoken']"), ("fast", "['quicktok']"), ("", "['tiktoken']")],
+    [
+        ("tiktoken", "['tiktoken']"),
+        ("fast", "['quicktok']"),
+        ("auto", "['tiktoken']"),
+        ("", "['tiktoken']"),
+    ],
 )
 def test_tokenizers_are_imported_only_when_counting(choice, after_counting, tmp_path):
     env = {**os.environ, "TUNELINT_TOKENIZER": choice, "PYTHONPATH": str(REPO / "src")}

@@ -12,8 +12,10 @@ Python's ``unicodedata``, whose version changes with the Python.
 
 quicktok is used only with the data files the tests were run with (their sha256 are pinned):
 another quicktok build falls back to tiktoken. Its load (building its tries) costs more than
-tiktoken's, so a counter starts with tiktoken and moves to quicktok once the text it has
-counted makes that load worth paying (``FAST_AFTER_CHARACTERS``).
+tiktoken's, so under ``TUNELINT_TOKENIZER=auto`` a counter starts with tiktoken and moves to
+quicktok once the text it has counted makes that load worth paying
+(``FAST_AFTER_CHARACTERS``); ``fast`` uses the gate from the first string. tiktoken alone is
+the default (``tunelint.tokens.text_counter`` says why).
 """
 
 from __future__ import annotations
@@ -59,7 +61,9 @@ FAST_AFTER_CHARACTERS = 25_000_000
 (0.73 s CPU for o200k_base, against 0.32 s for tiktoken from the cached form) is repaid by
 counting 29 ns a character faster (0.079 s against 0.239 s for the 5.55 M distinct characters
 of the 20 MB benchmark file; benchmarks/tokenizer_speed.py). Switching at the break-even point costs
-at most twice the better choice made in hindsight, whatever the amount of text."""
+at most twice the better choice made in hindsight, whatever the amount of text. (Only with
+``TUNELINT_TOKENIZER=auto``: measured end to end, with a worker per core each loading
+quicktok, the switch cost time and memory; see ``tunelint.tokens.text_counter``.)"""
 
 
 class GateDataError(RuntimeError):
