@@ -129,3 +129,33 @@ def test_parts_checked_in_parallel(monkeypatch, capsys, tmp_path):
         alone.setattr(chat_cache, "prepare", lambda examples, ctx: None)
         one_at_a_time = outputs(capsys, path, QWEN25, "--jobs", "1")
     assert outputs(capsys, path, QWEN25, "--jobs", "2") == one_at_a_time
+
+
+def test_a_text_the_tokenizer_raises_on_is_refused_alone(monkeypatch):
+    """One example the tokenizer cannot take is refused with its message; the others of its
+    window keep the counts they get alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tunelint.chat.model import load_model
+    from tunelint.chat.training import BatchAnalysis, Training
+
+    model = load_model(str(MODEL), str(QWEN25))
+    examples = [
+        {"messages": [{"role": "user", "content": text}, {"role": "assistant", "content": "ok"}]}
+        for text in ("hi", "POISON", "bye")
+    ]
+    batch = [("f.jsonl", line, example) for line, example in enumerate(examples, 1)]
+    with ThreadPoolExecutor(1) as worker:
+        expected = [BatchAnalysis(model, [item], Training(), worker).result()[0] for item in batch]
+        encoder = type(model.encoder)
+        original = encoder.encode
+
+        def encode(self, texts, boundaries):
+            if any("POISON" in text for text in texts):
+                raise ValueError("cannot take this")
+            return original(self, texts, boundaries)
+
+        monkeypatch.setattr(encoder, "encode", encode)
+        first, poisoned, last = BatchAnalysis(model, batch, Training(), worker).result()
+    assert (first.tokens, last.tokens) == (expected[0].tokens, expected[2].tokens) != (0, 0)
+    assert poisoned.error == "its rendered text cannot be tokenized: cannot take this"

@@ -334,9 +334,26 @@ def _prepare_batch(
 
 
 def _encode(model: ChatModel, prepared: list[_Pending]) -> list[Tokens]:
+    """The tokens of every rendered example. Where the tokenizer raises on the batch, each
+    example is encoded alone, and one it raises on is refused with its message (the others
+    keep their counts): one bad example never fails its whole window."""
     renderable = [p for p in prepared if p.text is not None]
-    boundaries = [tuple(at for span in p.spans or () for at in span) for p in renderable]
-    return model.encoder.encode([p.text for p in renderable], boundaries)
+    try:
+        return model.encoder.encode([p.text for p in renderable], _boundaries(renderable))
+    except Exception:
+        pass
+    encoded = []
+    for pending in renderable:
+        try:
+            encoded += model.encoder.encode([pending.text], _boundaries([pending]))
+        except Exception as error:
+            pending.text = pending.record.text = None
+            pending.record.error = f"its rendered text cannot be tokenized: {error}"
+    return encoded
+
+
+def _boundaries(prepared: list[_Pending]) -> list[tuple[int, ...]]:
+    return [tuple(at for span in p.spans or () for at in span) for p in prepared]
 
 
 def _finish_batch(
