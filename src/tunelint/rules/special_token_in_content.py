@@ -73,9 +73,9 @@ class SpecialTokenInContent(ExampleRule):
     applies_to = ("chat", "preference")
 
     def check(self, example: Any, ctx: RuleContext) -> Iterator[Problem]:
-        template = ctx.settings.get("chat_template")
+        tokenizer, template = ctx.settings.get("tokenizer"), ctx.settings.get("chat_template")
         pattern, whose = _special_tokens(
-            str(ctx.settings.get("tokenizer") or "") or None, str(template) if template else None
+            str(tokenizer) if tokenizer else None, str(template) if template else None
         )
         if not ctx.spec.shape and pattern.search(contents(example).text) is None:
             return  # no string of the line holds one (a shape reader may join strings)
