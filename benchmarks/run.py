@@ -85,6 +85,12 @@ def commands(path: str) -> dict[str, list[list[str]]]:
         "tunelint stats --jobs 1": [[*tunelint, "stats", "--jobs", "1", path]],
         "tunelint check + tunelint stats": [[*tunelint, "check", path], [*tunelint, "stats", path]],
         "tunelint check --stats (one pass)": [[*tunelint, "check", "--stats", path]],
+        # What the ratios cannot go below: the engine with every rule off (start-up, read,
+        # parse, classify), and with only the two scanners that must read every string.
+        "floor: tunelint check --ignore ALL": [[*tunelint, "check", "--ignore", "ALL", path]],
+        "floor: check, only the content scanners": [
+            [*tunelint, "check", "--select", "secret_in_content,personal_data", path]
+        ],
     }
 
 
