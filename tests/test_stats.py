@@ -212,3 +212,50 @@ def test_readme_model_table_matches_the_catalog():
         assert f"| {int(model.token_limit.value):,} |" in row, model.name
         assert f"| {model.price_per_million.value:.2f} (" in row, model.name
         assert f"| {model.fine_tunable_until} |" in row, model.name
+
+
+def test_stats_alone_runs_only_the_rules_that_can_leave_an_example_out(tmp_path):
+    """``tunelint stats`` turns off the rules that cannot make an example an error (other
+    levels, whole-file and dataset rules): the statistics stay those of every rule run, per-file
+    overrides included."""
+    from tunelint.config import load_config
+    from tunelint.run import RunOptions, run
+    from tunelint.stats import counting_config, stats_config
+
+    lines = [
+        chat(system(), user(), assistant()),
+        chat(user("Write to ann.lee@proton.me"), assistant("Done.")),  # personal_data: warning
+        chat(user(), user(), assistant()),  # consecutive_same_role: warning
+        '{"messages": [{"role": "user", "content": "a", "content": "b"}, '
+        '{"role": "assistant", "content": "c"}]}',  # duplicate_key: warning
+        chat(user()),  # no assistant message: an error
+        chat(system(), user(), assistant()),  # duplicate_example (a dataset rule)
+        "{oops",
+    ]
+    for name in ("plain", "strict"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "data.jsonl").write_text("\n".join(lines) + "\n")
+    (tmp_path / ".tunelint.yaml").write_text(
+        "rules: {consecutive_same_role: error}\n"
+        "overrides:\n  - files: ['strict/*.jsonl']\n    rules: {personal_data: error}\n"
+    )
+    config = load_config(tmp_path / ".tunelint.yaml")
+    paths = [str(tmp_path / name / "data.jsonl") for name in ("plain", "strict")]
+    every_rule, counting = (
+        run(make(config), RunOptions(paths, use_baseline=False, stats=True))
+        for make in (stats_config, counting_config)
+    )
+    today = datetime.date(2026, 12, 1)
+    expected = build_report(every_rule.stats, every_rule.estimate, today=today)
+    assert build_report(counting.stats, counting.estimate, today=today) == expected
+    plain, strict = expected["files"]
+    assert (plain["skipped_lines"], strict["skipped_lines"]) == (3, 4)
+    shown = {d.rule for result in every_rule.results for d in result.diagnostics}
+    run_alone = {d.rule for result in counting.results for d in result.diagnostics}
+    assert {"duplicate_key", "duplicate_example", "personal_data"} <= shown
+    assert run_alone == {
+        "consecutive_same_role",
+        "example_missing_assistant_message",
+        "invalid_json",
+        "personal_data",
+    }

@@ -302,6 +302,29 @@ class Config:
             rules[rule_id] = RuleSetting(_parse_level(level, where), rules[rule_id].options)
         return self._copy(rules, dict(self.settings))
 
+    def with_rules_off(self, turned_off: Callable[[str, RuleSetting], bool]) -> Config:
+        """A copy with each rule setting ``turned_off`` picks (by rule id and setting, in the
+        base rules and in every override) at level ``off``, its options kept."""
+
+        def apply(rules: dict[str, RuleSetting]) -> dict[str, RuleSetting]:
+            return {
+                rule_id: RuleSetting(Level.OFF, setting.options)
+                if turned_off(rule_id, setting)
+                else setting
+                for rule_id, setting in rules.items()
+            }
+
+        overrides = [(patterns, apply(rules)) for patterns, rules in self.overrides]
+        return Config(
+            apply(self.rules),
+            dict(self.settings),
+            self.ignore,
+            overrides,
+            self.source,
+            self.root,
+            self.suppressions,
+        )
+
     def with_settings(self, **values: Any) -> Config:
         """These settings (from the command line: ``profile=``, ``model=``, ``format=``)
         checked as a config file's would be; raises ``ConfigError``."""

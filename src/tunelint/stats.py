@@ -428,6 +428,24 @@ def stats_config(config: Config) -> Config:
     return config.with_rule_levels([f"{rule.id}=off" for rule in cut])
 
 
+def counting_config(config: Config) -> Config:
+    """``stats_config`` for a run whose findings are not shown (``tunelint stats``). An
+    example is left out of the statistics only when a rule finds an error in it, so the
+    rules that cannot leave one out are not run: those at another level, and those on the file
+    or the dataset as a whole (their findings come after its examples were counted). The
+    statistics are the same."""
+    from tunelint.diagnostics import Level
+    from tunelint.rules import all_rules
+    from tunelint.rules.base import DatasetRule, FileRule
+
+    rules = all_rules()
+    return stats_config(config).with_rules_off(
+        lambda rule_id, setting: (
+            setting.level is not Level.ERROR or issubclass(rules[rule_id], (DatasetRule, FileRule))
+        )
+    )
+
+
 def counted_estimate(
     config: Config,
     model: str | None = None,

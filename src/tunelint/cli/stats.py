@@ -50,9 +50,9 @@ def _record_writer(out: TextIO):
 
 def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from tunelint.run import RunError, RunOptions, run
-    from tunelint.stats import stats_config
+    from tunelint.stats import counting_config
 
-    config = stats_config(common.load_config(args))
+    config = counting_config(common.load_config(args))
     options = RunOptions(
         paths=args.paths,
         use_baseline=False,
