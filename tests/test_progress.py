@@ -30,3 +30,12 @@ def test_bar_counts_the_bytes_of_the_lines_it_passes(monkeypatch):
     assert progress.bar.n == 3000 * 1001
     progress.close()
     assert "tunelint" in stream.getvalue()
+
+
+def test_a_workers_progress_counts_into_its_slot_of_a_shared_array():
+    import multiprocessing
+
+    read_bytes = multiprocessing.get_context("fork").RawArray("q", 3)
+    lines = [b"x" * 1000 + b"\n"] * 3000
+    assert list(Progress.into_slot(read_bytes, 1).lines(lines)) == lines
+    assert list(read_bytes) == [0, 3000 * 1001, 0]

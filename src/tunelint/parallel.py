@@ -50,6 +50,8 @@ Observer = TypeVar("Observer", bound=MergeableObserver)
 PARALLEL_MIN_BYTES = 8_000_000
 """Below this, forking workers costs more than it saves (measured by benchmarks/run.py)."""
 FORMAT_PROBE_LINES = 1_000
+PROGRESS_SECONDS = 0.2
+"""How often the parent moves the bar to the bytes its workers have read."""
 PART_BYTES = 4_000_000
 """About how large a part a worker checks at a time: a large file is cut into many such parts
 (at least one per worker), so the progress bar moves as each is done, not once per worker."""
@@ -69,6 +71,9 @@ class _Job:
     format: str | None
     make_observer: Callable[[], MergeableObserver] | None
     shared: dict[str, Any]
+    read_bytes: Any
+    """A shared array: each part's bytes read so far (what the parent's bar shows while it
+    waits), or None when no bar is shown."""
 
 
 _JOB: _Job | None = None
@@ -90,17 +95,40 @@ def _part_lines(handle: BinaryIO, start: int, end: int, cap: int) -> Iterator[Li
         yield line
 
 
-def _check_part(part: tuple[int, int, int]) -> tuple[CheckedPart, Any]:
-    """The checked part and its observer's state (what goes back to the parent)."""
-    start, end, first_line = part
+def _check_part(numbered: tuple[int, tuple[int, int, int]]) -> tuple[CheckedPart, Any]:
+    """The checked part (its index, its range) and its observer's state (what goes back to
+    the parent)."""
+    index, (start, end, first_line) = numbered
     job = _JOB
     assert job is not None
     observer = job.make_observer() if job.make_observer else None
     checker = FileChecker(job.path, job.config, observer, job.format, job.shared)
+    progress = NO_PROGRESS if job.read_bytes is None else Progress.into_slot(job.read_bytes, index)
     with open(job.path, "rb") as handle:
-        lines = _part_lines(handle, start, end, line_cap(job.config))
+        lines = progress.lines(_part_lines(handle, start, end, line_cap(job.config)))
         checker.add_all(read_records(lines, first_line))
     return checker.part(), observer.state if observer else None
+
+
+def _in_order(results: Any, read_bytes: Any, progress: Progress) -> Iterator[Any]:
+    """The workers' results in order; while waiting for one, the bar shows the bytes every
+    worker has read (``read_bytes``, when there is a bar) every ``PROGRESS_SECONDS``."""
+    import multiprocessing
+
+    shown = 0
+    while True:
+        try:
+            result = results.next(timeout=PROGRESS_SECONDS) if read_bytes else next(results)
+        except multiprocessing.TimeoutError:
+            result = None
+        except StopIteration:
+            break
+        if read_bytes is not None:
+            read = sum(read_bytes)
+            progress.update(read - shown)
+            shown = read
+        if result is not None:
+            yield result
 
 
 def decided_format(records: Iterable[Record], config: Config) -> tuple[bool, str | None]:
@@ -195,23 +223,23 @@ def check_path(
         observer = make_observer() if make_observer else None
         return check_file(path, config, observer, progress.lines, shared), observer
     global _JOB
-    _JOB = _Job(path, config, fmt, make_observer, shared or {})
     try:
         import multiprocessing  # only here: it costs 20 ms to import
 
         context = multiprocessing.get_context("fork")
         ranges = _parts(path, size, part_count(size, jobs))
+        read_bytes = context.RawArray("q", len(ranges)) if progress.shown else None
+        _JOB = _Job(path, config, fmt, make_observer, shared or {}, read_bytes)
         checker = FileChecker(path, config, None, fmt, shared)
         merged_state = None
         # Each part is taken in as it arrives (in file order), so the parent never holds
         # more than one part's state. Leaving the block (done, Ctrl-C, or SIGTERM raised as
         # an exception by the CLI) terminates every worker: none is left running.
         with context.Pool(jobs, initializer=_worker_signals) as pool:
-            parts_in_order = pool.imap(_check_part, ranges)
-            for (start, end, _), (part, state) in zip(ranges, parts_in_order, strict=True):
+            results = _in_order(pool.imap(_check_part, enumerate(ranges)), read_bytes, progress)
+            for part, state in results:
                 checker.take(part)
                 merged_state = state if merged_state is None else merged_state.merge(state)
-                progress.update(end - start)
     finally:
         _JOB = None
     checker.file_size = size

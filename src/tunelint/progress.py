@@ -31,6 +31,18 @@ class Progress:
         total = sum(os.path.getsize(p) for p in paths if os.path.isfile(p)) if shown else 0
         return cls(total, shown)
 
+    @property
+    def shown(self) -> bool:
+        return self.bar is not None
+
+    @classmethod
+    def into_slot(cls, counts: Any, slot: int) -> Progress:
+        """A worker's progress: the bytes of the lines it passes are added to ``counts[slot]``
+        (a shared array), which the parent's bar reads."""
+        progress = cls(0, False)
+        progress.bar = _SlotCounter(counts, slot)
+        return progress
+
     def update(self, size: int) -> None:
         if self.bar is not None:
             self.bar.update(size)
@@ -57,6 +69,17 @@ class Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+
+
+class _SlotCounter:
+    """Stands in for a tqdm bar in a worker process: counts into one slot of a shared array."""
+
+    def __init__(self, counts: Any, slot: int) -> None:
+        self.counts = counts
+        self.slot = slot
+
+    def update(self, size: int) -> None:
+        self.counts[self.slot] += size
 
 
 NO_PROGRESS = Progress(0, False)
