@@ -72,6 +72,14 @@ def test_bundled_encoding_matches_tiktoken_offline(name, no_network, tmp_path, m
         assert ours.encode_ordinary(text) == reference.encode_ordinary(text), text
 
 
+@pytest.mark.parametrize("name", ENCODINGS)
+def test_the_recorded_longest_token_is_the_rank_files(name):
+    """``max_token_bytes`` (what ``over_token_limit``'s lower bound divides by) is read off
+    the bundled ranks, so no text has fewer tokens than its bytes over it."""
+    longest = max(map(len, load_encoding(name)._mergeable_ranks))
+    assert load_catalog().encodings[name].max_token_bytes == longest
+
+
 def test_corrupt_rank_file_is_refused(monkeypatch):
     import dataclasses
 

@@ -22,6 +22,7 @@ Prices are shown only where the profile records one with its source; otherwise t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 from collections.abc import Callable, Mapping
@@ -54,6 +55,9 @@ class TokenSource:
     is_estimate: bool
     make_counter: Callable[[], TextCounter]
     tool_constants: Mapping[str, int]
+    max_token_bytes: int | None = None
+    """The longest token's UTF-8 bytes, where known: a text is at least its bytes over this
+    many tokens."""
 
     @functools.cached_property
     def count(self) -> TextCounter:
@@ -77,15 +81,16 @@ class ProfileChoice:
 
 
 def _tiktoken(encoding: str) -> TokenSource:
-    constants = load_catalog().encodings[encoding].tool_constants
-    return TokenSource(encoding, False, functools.partial(text_counter, encoding), constants)
+    spec = load_catalog().encodings[encoding]
+    counter = functools.partial(text_counter, encoding)
+    return TokenSource(encoding, False, counter, spec.tool_constants, spec.max_token_bytes)
 
 
 @functools.cache
 def _proxy(reason: str) -> TokenSource:
     source = _tiktoken(PROXY_ENCODING)
     label = f"estimate: {PROXY_ENCODING} counts as a proxy ({reason})"
-    return TokenSource(label, True, source.make_counter, source.tool_constants)
+    return dataclasses.replace(source, label=label, is_estimate=True)
 
 
 @functools.cache

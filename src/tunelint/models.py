@@ -71,6 +71,8 @@ class EncodingSpec:
     pattern_parts: tuple[str, ...] = field(metadata={"key": "pattern"})
     special_tokens: dict[str, int]
     tool_constants: dict[str, int] = field(metadata={"key": "tools"})
+    max_token_bytes: Annotated[int, AtLeast(1)]
+    """The longest token's UTF-8 bytes: a text of n bytes is at least n / this many tokens."""
     name: str = ""
 
     @property

@@ -29,7 +29,9 @@ class OverTokenLimit(ExampleRule):
     (`rules: {over_token_limit: {max_tokens_per_example: 4096}}`, or the same key at the top
     level of the config) overrides the limit. Where the profile's model has no offline
     tokenizer (Gemini, Nova, open-weight models) the count is an estimate and says so; where
-    it publishes no limit, nothing is reported.
+    it publishes no limit, nothing is reported. An example whose UTF-8 bytes alone prove it
+    over the limit (each token is at most 128 bytes) is not tokenized: its message gives that
+    lower bound ("at least N tokens").
 
     ## Why is this bad?
     OpenAI does not reject such an example: it truncates it from the end, so the model trains
@@ -76,15 +78,23 @@ class OverTokenLimit(ExampleRule):
         # an example under the limit by that bound needs no tokenizer at all.
         if count_example(example, utf8_length, counting.tool_constants).total <= limit:
             return
-        tokens = count_example(example, counting.count, counting.tool_constants).total
-        if tokens > limit:
-            about = (
-                f"about {tokens:,} tokens ({counting.label})"
-                if counting.is_estimate
-                else (f"{tokens:,} tokens")
-            )
-            yield Problem(
-                (),
-                f"example has {about}, over the limit of {limit:,} for {choice.model.name}:"
-                " training truncates it",
-            )
+        # Bytes over the longest token's bound it from below: an example over the limit by
+        # that bound is not tokenized (a text of one letter repeated 50 million times is a
+        # single piece, which tiktoken takes a minute to split).
+        at_least = None
+        if counting.max_token_bytes:
+            per_token = counting.max_token_bytes
+            fewest = count_example(
+                example, lambda text: -(-utf8_length(text) // per_token), counting.tool_constants
+            ).total
+            at_least = fewest if fewest > limit else None
+        tokens = at_least or count_example(example, counting.count, counting.tool_constants).total
+        if tokens <= limit:
+            return
+        qualifier = "at least " if at_least else "about " if counting.is_estimate else ""
+        label = f" ({counting.label})" if counting.is_estimate else ""
+        yield Problem(
+            (),
+            f"example has {qualifier}{tokens:,} tokens{label}, over the limit of {limit:,} for"
+            f" {choice.model.name}: training truncates it",
+        )
