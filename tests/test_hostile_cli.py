@@ -158,9 +158,17 @@ def big_file(tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="module")
+def more_output_than_a_pipe_holds(tmp_path_factory):
+    """5,000 lines with a finding each: several hundred KB of output, a pipe holds 64 KB."""
+    path = tmp_path_factory.mktemp("piped") / "piped.jsonl"
+    path.write_text((BAD + "\n") * 5_000)
+    return path
+
+
 @pytest.mark.parametrize("fmt", ["text", "json"])
-def test_output_piped_into_head(big_file, fmt):
-    process = tunelint("check", "--format", fmt, str(big_file))
+def test_output_piped_into_head(more_output_than_a_pipe_holds, fmt):
+    process = tunelint("check", "--format", fmt, str(more_output_than_a_pipe_holds))
     first = process.stdout.readline()
     process.stdout.close()  # what `| head -1` does
     err = process.stderr.read()
