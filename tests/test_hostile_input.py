@@ -60,16 +60,17 @@ def test_nul_heavy_binary_counts_every_line_as_skipped():
 def zipped(text: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("train.jsonl", text)
+        archive.writestr(zipfile.ZipInfo("train.jsonl", date_time=(2026, 1, 1, 0, 0, 0)), text)
     return buffer.getvalue()
 
 
 @pytest.mark.parametrize(
     ("data", "kind"),
     [
-        (gzip.compress((GOOD + "\n").encode() * 50), "gzip-compressed data"),
+        (gzip.compress((GOOD + "\n").encode() * 50, mtime=0), "gzip-compressed data"),
         (zipped((GOOD + "\n") * 50), "a zip archive"),
     ],
+    ids=["gzip", "zip"],
 )
 def test_compressed_file_named_jsonl_is_one_finding(data, kind):
     result = lint_file(data)

@@ -111,12 +111,13 @@ def test_nothing_reads_an_untyped_profile_raw():
 
 def test_the_catalog_is_checked_with_lines():
     text = (REPO / "src" / "tunelint" / "data" / "models.yaml").read_text()
+    misspelt = text.replace("    encoding: o200k_base\n", "    encodng: o200k_base\n", 1)
+    line = misspelt.splitlines().index("    encodng: o200k_base") + 1
     with pytest.raises(SchemaError) as caught:
-        parse_catalog(
-            text.replace("    encoding: o200k_base\n", "    encodng: o200k_base\n", 1), "m.yaml"
-        )
+        parse_catalog(misspelt, "m.yaml")
     assert str(caught.value).startswith(
-        "m.yaml:66: models.gpt-4o-mini-2024-07-18: unknown key 'encodng'; did you mean 'encoding'?"
+        f"m.yaml:{line}: models.gpt-4o-mini-2024-07-18: unknown key 'encodng';"
+        " did you mean 'encoding'?"
     )
     with pytest.raises(SchemaError, match=r"epochs\.max: must be an integer >= 0, not -1"):
         parse_catalog(text.replace("  max: 25\n", "  max: -1\n"), "m.yaml")
