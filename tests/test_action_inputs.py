@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import REPO
-from tunelint.action_inputs import ActionInputs, InputError, split_words
+from tunelint.action_inputs import RESERVED_OPTIONS, ActionInputs, InputError, split_words
 
 
 @pytest.mark.parametrize(
@@ -59,6 +59,11 @@ def test_an_input_left_empty_means_its_default_in_action_yml(event):
     defaults = ActionInputs.from_env({"GITHUB_EVENT_NAME": event, **variables})
     empty = ActionInputs.from_env({"GITHUB_EVENT_NAME": event, **dict.fromkeys(variables, "")})
     assert empty == defaults
+
+
+def test_the_args_input_names_the_options_the_action_sets_itself():
+    described = yaml.safe_load((REPO / "action.yml").read_text())["inputs"]["args"]["description"]
+    assert [option for option in RESERVED_OPTIONS if option not in described] == []
 
 
 def test_new_inputs_become_the_checks_arguments_with_paths_after_the_options():
