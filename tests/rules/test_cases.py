@@ -357,7 +357,6 @@ DESCRIBED_ONLY = {
     "missing_utf8_bom": "an invisible byte-order mark",
     "train_validation_overlap": "a training and a validation file",
     "eval_contamination": "an eval file beside the training file",
-    "unused_suppression": "a config suppression; its finding is in the config",
 }
 """Rules whose documentation describes its Example or Use instead in words, and why."""
 
