@@ -345,7 +345,6 @@ DESCRIBED_ONLY = {
     "template_without_generation_markers": "needs a model's tokenizer and chat template",
     "truncated_assistant_turn": "needs a tokenizer and examples longer than max_seq_length",
     "partly_truncated_assistant_turn": "needs a tokenizer and examples longer than max_seq_length",
-    "over_token_limit": "an example over 65,536 tokens",
     "file_too_large": "a file of hundreds of megabytes",
     "line_too_long": "a line longer than the reader's 64 MB cap",
     "too_many_examples": "millions of lines",
