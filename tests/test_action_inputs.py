@@ -3,10 +3,12 @@
 import re
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tunelint.action_inputs import ActionInputs, InputError, split_words
+from conftest import REPO
+from tunelint.action_inputs import RESERVED_OPTIONS, ActionInputs, InputError, split_words
 
 
 @pytest.mark.parametrize(
@@ -45,6 +47,23 @@ def test_defaults_follow_the_event():
     assert (inputs.only_changed, inputs.fail_on, inputs.summary) == (True, "error", True)
     assert (inputs.paths, inputs.args, inputs.base) == ([], [], None)
     assert not ActionInputs.from_env({"GITHUB_EVENT_NAME": "push"}).only_changed
+
+
+@pytest.mark.parametrize("event", ["pull_request", "push"])
+def test_an_input_left_empty_means_its_default_in_action_yml(event):
+    inputs = yaml.safe_load((REPO / "action.yml").read_text())["inputs"]
+    variables = {
+        f"TUNELINT_{name.upper().replace('-', '_')}": spec["default"]
+        for name, spec in inputs.items()
+    }
+    defaults = ActionInputs.from_env({"GITHUB_EVENT_NAME": event, **variables})
+    empty = ActionInputs.from_env({"GITHUB_EVENT_NAME": event, **dict.fromkeys(variables, "")})
+    assert empty == defaults
+
+
+def test_the_args_input_names_the_options_the_action_sets_itself():
+    described = yaml.safe_load((REPO / "action.yml").read_text())["inputs"]["args"]["description"]
+    assert [option for option in RESERVED_OPTIONS if option not in described] == []
 
 
 def test_new_inputs_become_the_checks_arguments_with_paths_after_the_options():

@@ -209,6 +209,8 @@ def test_readme_model_table_matches_the_catalog():
     readme = (REPO / "README.md").read_text()
     for model in load_catalog().models.values():
         row = next(line for line in readme.splitlines() if line.startswith(f"| {model.name}"))
+        assert f"| {model.encoding} |" in row, model.name
+        assert model.shut_down is None or row.endswith(f"| {model.shut_down} |"), model.name
         assert f"| {int(model.token_limit.value):,} |" in row, model.name
         assert f"| {model.price_per_million.value:.2f} (" in row, model.name
         assert f"| {model.fine_tunable_until} |" in row, model.name

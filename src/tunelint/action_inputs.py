@@ -123,7 +123,7 @@ class ActionInputs:
             only_changed=_flag(env, "only-changed", on_pull_request),
             fail_on=fail_on,
             summary=_flag(env, "summary", True),
-            html_report=_flag(env, "html-report", False),
+            html_report=_flag(env, "html-report", True),
             base=_text(env, "base-sha"),
         )
 

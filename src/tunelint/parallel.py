@@ -80,9 +80,26 @@ _JOB: _Job | None = None
 
 
 def _worker_signals() -> None:
-    """Workers die of SIGTERM (the parent's terminate) and leave Ctrl-C to the parent."""
+    """Workers die of SIGTERM (the parent's terminate) and leave Ctrl-C to the parent.
+
+    A worker starts with SIGTERM blocked (``_pool``) and unblocks it only here, once the
+    default action is in place: a terminate that comes while it starts then kills it. Were it
+    unblocked, the SIGTERM would run the handler inherited from the CLI, whose exception Python
+    can swallow (raised in ``threading``'s after-fork hook, say): the worker would live on and
+    the parent's terminate wait for it forever."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+
+
+def _pool(context: Any, jobs: int) -> Any:
+    """A pool of ``jobs`` workers forked with SIGTERM blocked until ``_worker_signals``; the
+    parent's own signal mask is restored at once."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        return context.Pool(jobs, initializer=_worker_signals)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def _part_lines(handle: BinaryIO, start: int, end: int, cap: int) -> Iterator[Line]:
@@ -235,7 +252,7 @@ def check_path(
         # Each part is taken in as it arrives (in file order), so the parent never holds
         # more than one part's state. Leaving the block (done, Ctrl-C, or SIGTERM raised as
         # an exception by the CLI) terminates every worker: none is left running.
-        with context.Pool(jobs, initializer=_worker_signals) as pool:
+        with _pool(context, jobs) as pool:
             results = _in_order(pool.imap(_check_part, enumerate(ranges)), read_bytes, progress)
             for part, state in results:
                 checker.take(part)

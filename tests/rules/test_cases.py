@@ -35,11 +35,14 @@ prints the findings it got as ``expect`` lines; check each against the rule befo
 
 The rules' documentation is run too: in the ``## Example`` and ``## Use instead`` sections of
 a rule's docstring, every fenced ```` ```json ```` block whose lines are each a complete JSON
-value (an object; a list for ``data_type``) is checked as a JSONL file. Under Example it must
-get a finding of the rule, under Use instead none. A ```` ```yaml ```` block whose first line
-is the marker comment ``# .tunelint.yaml`` is the config of the JSON blocks after it in that
-docstring (another profile, a rule that is off by default). Blocks that elide (``...``) or wrap
-an example are illustrations and are not run: write an example as whole lines to have it run.
+value (an object; a list for ``data_type``) is checked as a JSONL file, and so is every
+```` ```jsonl ```` block, verbatim (a file as written: a blank line, a line that is not JSON).
+Under Example it must get a finding of the rule, under Use instead none. A ```` ```yaml ````
+block whose first line is the marker comment ``# .tunelint.yaml`` is the config of the blocks
+after it in that docstring (another profile, a rule that is off by default). ``json`` blocks
+that elide (``...``) or wrap an example are illustrations and are not run: write an example as
+whole lines to have it run. Every rule shows both sections as run blocks, except the few in
+``DESCRIBED_ONLY``, whose data a docstring cannot hold.
 """
 
 from __future__ import annotations
@@ -291,6 +294,14 @@ def _whole_lines(block: str) -> tuple[str, ...] | None:
     return lines or None
 
 
+def _run_lines(language: str, block: str) -> tuple[str, ...] | None:
+    """The file a block stands for: a ``jsonl`` block verbatim, a ``json`` block of whole
+    lines; None for a block that is not run."""
+    if language == "jsonl":
+        return tuple(block.splitlines())
+    return _whole_lines(block) if language == "json" else None
+
+
 def doc_examples(rule_id: str, documentation: str) -> Iterator[DocExample]:
     config: dict[str, Any] = {}
     numbers: dict[str, int] = {}
@@ -300,7 +311,7 @@ def doc_examples(rule_id: str, documentation: str) -> Iterator[DocExample]:
         for language, block in FENCE.findall(body):
             if language == "yaml" and block.startswith(CONFIG_MARKER):
                 config = yaml.safe_load(block) or {}
-            lines = _whole_lines(block) if language == "json" else None
+            lines = _run_lines(language, block)
             if title in SECTIONS and lines:
                 numbers[title] = numbers.get(title, 0) + 1
                 yield DocExample(rule_id, title, numbers[title], lines, config)
@@ -324,3 +335,37 @@ def test_documented_example_behaves_as_its_section_says(
         assert found, f"the documented example gets no {example.rule} finding"
     else:
         assert found == [], f"the documented alternative still gets {example.rule} findings"
+
+
+DESCRIBED_ONLY = {
+    "chat_template_error": "needs a model's tokenizer and chat template",
+    "dropped_reasoning": "needs a model's tokenizer and chat template",
+    "missing_eos": "needs a model's tokenizer and chat template",
+    "no_trainable_tokens": "needs a model's tokenizer and chat template",
+    "template_without_generation_markers": "needs a model's tokenizer and chat template",
+    "truncated_assistant_turn": "needs a tokenizer and examples longer than max_seq_length",
+    "partly_truncated_assistant_turn": "needs a tokenizer and examples longer than max_seq_length",
+    "file_too_large": "a file of hundreds of megabytes",
+    "line_too_long": "a line longer than the reader's 64 MB cap",
+    "too_many_examples": "millions of lines",
+    "too_few_examples": "the alternative is ten examples",
+    "too_many_images": "an example with more than ten images",
+    "invalid_encoding": "bytes that are not UTF-8",
+    "invalid_parquet": "a Parquet file",
+    "utf8_bom": "an invisible byte-order mark",
+    "missing_utf8_bom": "an invisible byte-order mark",
+    "train_validation_overlap": "a training and a validation file",
+    "eval_contamination": "an eval file beside the training file",
+}
+"""Rules whose documentation describes its Example or Use instead in words, and why."""
+
+
+def test_every_rule_shows_a_run_example_and_alternative_unless_described_only() -> None:
+    shown: dict[str, set[str]] = {}
+    for example in DOC_EXAMPLES:
+        shown.setdefault(example.rule, set()).add(example.section)
+    lacking = {rule for rule in all_rules() if shown.get(rule) != set(SECTIONS)}
+    assert sorted(lacking - set(DESCRIBED_ONLY)) == [], "give these a json block in both sections"
+    assert sorted(set(DESCRIBED_ONLY) - lacking) == [], (
+        "both sections run: drop from DESCRIBED_ONLY"
+    )

@@ -148,8 +148,8 @@ def add_line_format_option(parser: argparse.ArgumentParser) -> None:
         "--format-type",
         dest="line_format",
         metavar="NAME",
-        help="check files as this line format (chat, preference, completion, reinforcement);"
-        " default: detected per file",
+        help="check files as this line format, one of the profile's (openai: chat, preference,"
+        " completion, reinforcement); default: detected per file",
     )
 
 

@@ -154,6 +154,9 @@ class EndsWithUserMessage(ExampleRule):
 
     ## Use instead
     End with the assistant's answer, or drop the trailing user message.
+    ```json
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
+    ```
     """
 
     id = "ends_with_user_message"

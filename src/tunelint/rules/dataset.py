@@ -103,10 +103,19 @@ class DuplicateExample(DatasetRule):
     tokens, and is often a sign of a concatenation or sampling bug.
 
     ## Example
-    Line 9 is a copy of line 2.
+    Line 3 is a copy of line 1:
+    ```json
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
+    {"messages": [{"role": "user", "content": "Bye"}, {"role": "assistant", "content": "Goodbye"}]}
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
+    ```
 
     ## Use instead
     Drop the copies (`sort -u` keeps one of each identical line).
+    ```json
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
+    {"messages": [{"role": "user", "content": "Bye"}, {"role": "assistant", "content": "Goodbye"}]}
+    ```
     """
 
     id = "duplicate_example"

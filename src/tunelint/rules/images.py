@@ -123,6 +123,9 @@ class UnreadableImageData(ExampleRule):
 
     ## Use instead
     Re-encode the image (`base64 -w0 cat.png`), downscaled below the limit.
+    ```json
+    {"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}]}, {"role": "assistant", "content": "A cat."}]}
+    ```
     """
 
     id = "unreadable_image_data"

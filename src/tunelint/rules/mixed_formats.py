@@ -19,7 +19,7 @@ class MixedFormats(DatasetRule):
     Reports, once per file, the first line whose example is in another format than the file
     (a preference example in a file of chat examples), with how many such lines follow. The
     file's format is the format of its first example, or the one forced with `format:` in the
-    config or `--format-type`. Lines of another format are not checked by the other rules.
+    config or `--line-format`. Lines of another format are not checked by the other rules.
 
     ## Why is this bad?
     A file has one format, chosen by the fine-tuning method: the service refuses a file whose
@@ -34,6 +34,10 @@ class MixedFormats(DatasetRule):
 
     ## Use instead
     One format per file: convert the odd lines, or move them to a file of their own.
+    ```json
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}
+    ```
     """
 
     id = OTHER_FORMAT

@@ -36,10 +36,23 @@ class NearDuplicateExample(DatasetRule):
     train/validation split they make the validation loss look better than it is.
 
     ## Example
-    Line 40 is line 12 with one word changed.
+    Line 2 is line 1 with one word changed:
+    ```yaml
+    # .tunelint.yaml
+    rules:
+      near_duplicate_example: warning
+    ```
+    ```json
+    {"messages": [{"role": "user", "content": "the warehouse ships every order placed before noon on the same day and sends a tracking number by email once the parcel leaves the building so customers can follow it until it reaches their door this week"}, {"role": "assistant", "content": "Noted."}]}
+    {"messages": [{"role": "user", "content": "the warehouse ships every order placed before noon on the same day and sends a tracking number by email once the parcel leaves the building so customers can follow it until it reaches their door this month"}, {"role": "assistant", "content": "Noted."}]}
+    ```
 
     ## Use instead
     Keep one of each near-duplicate group; or lower `threshold` to see looser matches.
+    ```json
+    {"messages": [{"role": "user", "content": "the warehouse ships every order placed before noon on the same day and sends a tracking number by email once the parcel leaves the building so customers can follow it until it reaches their door this week"}, {"role": "assistant", "content": "Noted."}]}
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
+    ```
     """
 
     id = "near_duplicate_example"

@@ -39,11 +39,22 @@ class OverTokenLimit(ExampleRule):
     the tokens up to the limit.
 
     ## Example
-    A 70,000-token transcript for `gpt-4o-mini-2024-07-18` (limit 65,536 tokens).
+    A 70,000-token transcript for `gpt-4o-mini-2024-07-18` (limit 65,536 tokens); or, under a
+    limit of 30 tokens, this example of 36:
+    ```yaml
+    # .tunelint.yaml
+    max_tokens_per_example: 30
+    ```
+    ```json
+    {"messages": [{"role": "system", "content": "You answer questions about the weather in one short sentence."}, {"role": "user", "content": "Will it rain in Paris tomorrow?"}, {"role": "assistant", "content": "Probably not."}]}
+    ```
 
     ## Use instead
     Split the conversation into several examples, or shorten the system prompt or the
-    retrieved context it carries.
+    retrieved context it carries:
+    ```json
+    {"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Rain in Paris tomorrow?"}, {"role": "assistant", "content": "Probably not."}]}
+    ```
     """
 
     id = "over_token_limit"

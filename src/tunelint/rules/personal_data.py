@@ -28,12 +28,15 @@ class PersonalData(ExampleRule):
 
     ## Example
     ```json
-    {"messages": [{"role": "user", "content": "I'm jane.doe@acme-corp.io, card 4539 1488 0343 6467"}, ...]}
+    {"messages": [{"role": "user", "content": "I'm jane.doe@acme-corp.io, card 4539 1488 0343 6467"}, {"role": "assistant", "content": "Thanks, Jane."}]}
     ```
 
     ## Use instead
     Pseudonymise before training: `jane.doe@example.com`, `<CARD_NUMBER>`. To look for some
     kinds only: `rules: {personal_data: {kinds: [email, iban]}}`.
+    ```json
+    {"messages": [{"role": "user", "content": "I'm jane.doe@example.com, card <CARD_NUMBER>"}, {"role": "assistant", "content": "Thanks, Jane."}]}
+    ```
     """
 
     id = "personal_data"

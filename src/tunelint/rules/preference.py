@@ -104,6 +104,9 @@ class IdenticalPreferenceOutputs(ExampleRule):
 
     ## Use instead
     Drop the example, or give it a genuinely worse non-preferred answer.
+    ```json
+    {"input": {"messages": [{"role": "user", "content": "Is 7 prime?"}]}, "preferred_output": [{"role": "assistant", "content": "Yes"}], "non_preferred_output": [{"role": "assistant", "content": "No"}]}
+    ```
     """
 
     id = "identical_preference_outputs"

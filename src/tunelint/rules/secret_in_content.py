@@ -32,12 +32,15 @@ class SecretInContent(ExampleRule):
 
     ## Example
     ```json
-    {"messages": [{"role": "user", "content": "My key is AKIA2E7A4F3B244C2356, why does S3 deny me?"}, ...]}
+    {"messages": [{"role": "user", "content": "My key is AKIA2E7A4F3B244C2356, why does S3 deny me?"}, {"role": "assistant", "content": "Check the bucket policy."}]}
     ```
 
     ## Use instead
     Revoke the key, then replace it in the data with a placeholder
     (`AKIAIOSFODNN7EXAMPLE`, `<AWS_ACCESS_KEY_ID>`).
+    ```json
+    {"messages": [{"role": "user", "content": "My key is <AWS_ACCESS_KEY_ID>, why does S3 deny me?"}, {"role": "assistant", "content": "Check the bucket policy."}]}
+    ```
     """
 
     id = "secret_in_content"

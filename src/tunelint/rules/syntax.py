@@ -19,7 +19,7 @@ class InvalidJson(ReaderRule):
     contains invalid json". A line that does not parse is checked by no other rule.
 
     ## Example
-    ```json
+    ```jsonl
     {"messages": [{"role": "user" "content": "Hi"}]}
     ```
 
@@ -90,10 +90,19 @@ class BlankLine(ReaderRule):
     shifts the example numbers the service reports against the file's line numbers.
 
     ## Example
-    Two examples separated by an empty line.
+    Two examples separated by an empty line:
+    ```jsonl
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
+
+    {"messages": [{"role": "user", "content": "Bye"}, {"role": "assistant", "content": "Goodbye"}]}
+    ```
 
     ## Use instead
     One example per line and no empty lines (`tunelint fix` removes them).
+    ```json
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
+    {"messages": [{"role": "user", "content": "Bye"}, {"role": "assistant", "content": "Goodbye"}]}
+    ```
     """
 
     id = "blank_line"
@@ -137,17 +146,17 @@ class NotJsonl(ReaderRule):
     refused at its first line.
 
     ## Example
-    ```json
+    ```jsonl
     [
-      {"messages": [...]},
-      {"messages": [...]}
+      {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]},
+      {"messages": [{"role": "user", "content": "Bye"}, {"role": "assistant", "content": "Goodbye"}]}
     ]
     ```
 
     ## Use instead
     ```json
-    {"messages": [...]}
-    {"messages": [...]}
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
+    {"messages": [{"role": "user", "content": "Bye"}, {"role": "assistant", "content": "Goodbye"}]}
     ```
     """
 

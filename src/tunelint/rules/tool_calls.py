@@ -188,13 +188,14 @@ class UnansweredToolCall(ExampleRule):
 
     ## Example
     ```json
-    {"role": "assistant", "tool_calls": [{"id": "call_1", ...}, {"id": "call_2", ...}]},
-    {"role": "tool", "tool_call_id": "call_1", "content": "18C"},
-    {"role": "assistant", "content": "It is 18C in Paris and ... in Rome."}
+    {"messages": [{"role": "user", "content": "Weather in Paris and Rome?"}, {"role": "assistant", "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": "{\\"city\\": \\"Paris\\"}"}}, {"id": "call_2", "type": "function", "function": {"name": "get_weather", "arguments": "{\\"city\\": \\"Rome\\"}"}}]}, {"role": "tool", "tool_call_id": "call_1", "content": "18C"}, {"role": "assistant", "content": "It is 18C in Paris and 22C in Rome."}]}
     ```
 
     ## Use instead
     Answer every call (`call_2` too) before the next assistant message.
+    ```json
+    {"messages": [{"role": "user", "content": "Weather in Paris and Rome?"}, {"role": "assistant", "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": "{\\"city\\": \\"Paris\\"}"}}, {"id": "call_2", "type": "function", "function": {"name": "get_weather", "arguments": "{\\"city\\": \\"Rome\\"}"}}]}, {"role": "tool", "tool_call_id": "call_1", "content": "18C"}, {"role": "tool", "tool_call_id": "call_2", "content": "22C"}, {"role": "assistant", "content": "It is 18C in Paris and 22C in Rome."}]}
+    ```
     """
 
     id = "unanswered_tool_call"
@@ -250,6 +251,9 @@ class UndeclaredTool(ExampleRule):
 
     ## Use instead
     Call `get_weather`, or declare `get_forecast` in `tools`.
+    ```json
+    {"tools": [{"type": "function", "function": {"name": "get_weather"}}], "messages": [{"role": "user", "content": "Weather in Paris?"}, {"role": "assistant", "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "get_weather", "arguments": "{}"}}]}]}
+    ```
     """
 
     id = "undeclared_tool"

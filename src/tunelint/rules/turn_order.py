@@ -100,6 +100,9 @@ class MultipleSystemMessages(ExampleRule):
 
     ## Use instead
     Merge the instructions into one system message at the start.
+    ```json
+    {"messages": [{"role": "system", "content": "Be brief and kind."}, {"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
+    ```
     """
 
     id = "multiple_system_messages"

@@ -17,13 +17,29 @@ class UnusedSuppression(Rule):
 
     ## Example
     ```yaml
+    # .tunelint.yaml
     ignore-examples:
       missing_content:
-        - {line: 12, reason: "empty answer on purpose"}   # line 12 was fixed since
+        - {line: 2, reason: "empty answer on purpose"}   # line 2 was fixed since
+    ```
+    ```json
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
+    {"messages": [{"role": "user", "content": "Bye"}, {"role": "assistant", "content": "Goodbye"}]}
     ```
 
     ## Use instead
-    Remove the entry (or name the example by `hash`, which follows it when lines move).
+    Remove the entry (or name the example by `hash`, which follows it when lines move). Keep
+    one only while it silences a finding:
+    ```yaml
+    # .tunelint.yaml
+    ignore-examples:
+      missing_content:
+        - {line: 2, reason: "empty answer on purpose"}
+    ```
+    ```json
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
+    {"messages": [{"role": "user", "content": "Bye"}, {"role": "assistant", "content": ""}]}
+    ```
     """
 
     id = "unused_suppression"

@@ -61,6 +61,9 @@ class AllWeightsZero(ExampleRule):
 
     ## Use instead
     Set `weight` 1 on at least one assistant message, or drop the example.
+    ```json
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello", "weight": 1}]}
+    ```
     """
 
     id = "all_weights_zero"
