@@ -54,7 +54,7 @@ PROGRESS_SECONDS = 0.2
 """How often the parent moves the bar to the bytes its workers have read."""
 PART_BYTES = 4_000_000
 """About how large a part a worker checks at a time: a large file is cut into many such parts
-(at least one per worker), so the progress bar moves as each is done, not once per worker."""
+(as many for each worker), so the parent merges results as they come, holding one at a time."""
 _COUNT_CHUNK = 16 * 1024 * 1024
 
 
@@ -135,7 +135,9 @@ def _in_order(results: Any, read_bytes: Any, progress: Progress) -> Iterator[Any
     shown = 0
     while True:
         try:
-            result = results.next(timeout=PROGRESS_SECONDS) if read_bytes else next(results)
+            result = (
+                results.next(timeout=PROGRESS_SECONDS) if read_bytes is not None else next(results)
+            )
         except multiprocessing.TimeoutError:
             result = None
         except StopIteration:
@@ -208,7 +210,7 @@ def _can_fork() -> bool:
 
 def part_count(size: int, jobs: int) -> int:
     """How many parts a file of ``size`` bytes is cut into for ``jobs`` workers: parts of
-    about ``PART_BYTES`` (so progress moves), as many for each worker (so none waits)."""
+    about ``PART_BYTES``, as many for each worker (so none waits)."""
     return jobs * max(1, -(-size // (PART_BYTES * jobs)))
 
 
