@@ -172,6 +172,25 @@ def test_rule_options_are_checked_against_the_rules_declared_options(tmp_path):
     )
 
 
+@pytest.mark.parametrize(
+    ("rule_options", "message"),
+    [
+        ("near_duplicate_example: {threshold: -1}", "threshold: must be a number >= 0 and <= 1, not -1"),
+        ("near_duplicate_example: {threshold: .nan}", "threshold: must be a number >= 0 and <= 1, not nan"),
+        ("near_duplicate_example: {shingle_words: 0}", "shingle_words: must be an integer >= 1, not 0"),
+        ("eval_contamination: {ngram_words: -5}", "ngram_words: must be an integer >= 1, not -5"),
+        ("eval_contamination: {min_item_words: 0}", "min_item_words: must be an integer >= 1, not 0"),
+        ("personal_data: {kinds: [email, 5]}", "kinds[1]: must be one of email, phone, card, iban, not 5"),
+    ],
+)  # fmt: skip
+def test_rule_options_out_of_their_range_are_refused(tmp_path, rule_options, message):
+    """Before, each was taken: a negative threshold reported every pair, ``kinds: [nope]``
+    silently looked for nothing."""
+    assert f":2: rules.{rule_options.split(':')[0]}.{message}" in error_of(
+        tmp_path, f"rules:\n  {rule_options}\n"
+    )
+
+
 def test_over_token_limit_reports_against_its_option():
     long_example = chat(user("word " * 200), assistant())
     result = lint(
