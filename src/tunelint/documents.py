@@ -243,7 +243,7 @@ def read_pyproject_section(path: Path) -> tuple[Any, dict[KeyPath, int]]:
     text = read_document(path)
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+    except ValueError as error:  # a TOMLDecodeError, or an integer of over 4,300 digits
         raise SchemaError(f"not valid TOML: {error}", str(path)) from None
     except RecursionError:
         raise SchemaError("not valid TOML here: nested too deeply", str(path)) from None
