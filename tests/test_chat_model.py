@@ -109,6 +109,14 @@ def test_missing_special_tokens_are_added_as_the_tokenizer_does(tmp_path: Path):
             lambda p: (model_dir(p), (p / "tokenizer.json.gz").write_bytes(b"junk"))[0],
             "cannot read",
         ),
+        (  # before: a RecursionError traceback
+            lambda p: (model_dir(p), (p / "tokenizer_config.json").write_text("[" * 100_000))[0],
+            "tokenizer_config.json: not valid JSON: nested too deeply",
+        ),
+        (  # before: a ValueError traceback
+            lambda p: (model_dir(p), (p / "tokenizer_config.json").write_text("1" * 5000))[0],
+            "tokenizer_config.json: not valid JSON: Exceeds the limit",
+        ),
     ],
 )
 def test_unusable_directories_are_clear_errors(tmp_path: Path, setup, message: str):
