@@ -125,15 +125,39 @@ def test_entries_of_files_not_checked_are_kept(tmp_path):
     assert count == 1 and "2.jsonl" in text and "1.jsonl" not in text
 
 
+ENTRY = '{"file": "d.jsonl", "rule": "missing_content", "path": "", "hash": ""'
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("{", "not valid JSON"), ("[]", "not a tunelint baseline"), ('{"version": 1}', "not a")],
-)
+    [
+        ("{", "not valid JSON"),
+        ("[]", "not a tunelint baseline"),
+        ('{"version": 1}', "not a"),
+        ('{"version": 1, "findings": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
+        ('{"version": 1, "findings": [{"file": 1, "rule": "r", "path": "", "hash": ""}]}', "lacks"),
+        ('{"version": 1, "findings": [' + ENTRY + ', "count": 1e400}]}', "finding 1 has a count"),
+        ('{"version": 1, "findings": [' + ENTRY + ', "count": -5}]}', "finding 1 has a count"),
+    ],
+    ids=["not-json", "not-a-mapping", "no-findings", "deep", "file-not-a-string", "count-inf", "count-negative"],
+)  # fmt: skip
 def test_bad_baseline_files_name_themselves(tmp_path, content, message):
     path = tmp_path / "b.json"
     path.write_text(content)
     with pytest.raises(BaselineError, match=message):
         Baseline.load(path)
+
+
+def test_lone_surrogates_and_bidi_characters_are_written_escaped_and_read_back(tmp_path):
+    """Before, a lone surrogate in a message (or a file name's undecodable byte) made
+    --write-baseline crash, and a bidi override was written raw into the reviewed file."""
+    data = tmp_path / os.fsdecode(b"bad\xffname.jsonl")
+    write(data, '{"messages": [{"role": "\\ud800\u202e\u0085"}]}')
+    target = tmp_path / "b.json"
+    text, _ = build([check_file(str(data), small_file_config())], target)
+    assert text.isascii() and "\\udcff" in text and "\\u202e\\u0085" in text
+    write_baseline(target, text, [str(data)])
+    assert rules_left(str(data), Baseline.load(target)) == []
 
 
 def test_hashes_of_findings_placed_after_reading_come_from_the_file(tmp_path):

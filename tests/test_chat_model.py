@@ -109,6 +109,14 @@ def test_missing_special_tokens_are_added_as_the_tokenizer_does(tmp_path: Path):
             lambda p: (model_dir(p), (p / "tokenizer.json.gz").write_bytes(b"junk"))[0],
             "cannot read",
         ),
+        (  # before: a RecursionError traceback
+            lambda p: (model_dir(p), (p / "tokenizer_config.json").write_text("[" * 100_000))[0],
+            "tokenizer_config.json: not valid JSON: nested too deeply",
+        ),
+        (  # before: a ValueError traceback
+            lambda p: (model_dir(p), (p / "tokenizer_config.json").write_text("1" * 5000))[0],
+            "tokenizer_config.json: not valid JSON: Exceeds the limit",
+        ),
     ],
 )
 def test_unusable_directories_are_clear_errors(tmp_path: Path, setup, message: str):
@@ -132,12 +140,29 @@ def test_a_missing_override_file_is_an_error(tmp_path: Path):
         ("x", [], None, "the conversation is empty"),
         ("x", ["not a message"], None, "not an object"),
         ("x", HELLO, {"name": "f"}, "tools must be a list"),
+        ("{{ 'a' * 3000000000 }}", HELLO, None, "a repetition of 1 x 3,000,000,000 is longer"),
+        ("{{ messages * 100000000 }}", HELLO, None, "a repetition of 2 x 100,000,000"),
+        ("{{ 10 ** 100000000 }}", HELLO, None, r"a power of more than 65,536 bits \(10 \*\* "),
     ],
 )
 def test_what_a_template_refuses(source, messages, tools, expected):
+    """Before, the repetition took 12 GB to compile (jinja folded it) and the power hung."""
     template = compile_template(source, "test.jinja")
     with pytest.raises(TemplateRefused, match=expected):
         render(template, messages, tools, {})
+
+
+@pytest.mark.parametrize(
+    "source", ["{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}", "{% if 1 %}" * 3000]
+)
+def test_a_template_nested_past_the_parser_is_an_error_naming_it(source):
+    with pytest.raises(ChatModelError, match=r"deep\.jinja: chat template too deeply nested"):
+        compile_template(source, "deep.jinja")
+
+
+def test_multiplying_within_bounds_still_works():
+    template = compile_template("{{ messages[0].content * 2 }}{{ [1] * 2 }}{{ 2 ** 10 }}", "t")
+    assert render(template, HELLO, None, {}).text == "HiHi[1, 1]1024"
 
 
 def test_the_environment_is_transformers(tmp_path: Path):

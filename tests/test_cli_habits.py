@@ -106,6 +106,17 @@ def test_output_file_gets_the_report_and_stdout_stays_empty(tunelint, tmp_path):
     assert (finding["rule"], finding["line"]) == ("missing_content", 11)
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_an_output_file_on_a_full_disk_is_a_usage_error_naming_it(tunelint, tmp_path):
+    """Before, the failed write at close was an OSError traceback."""
+    (tmp_path / "t.jsonl").write_text(TEN + BROKEN)
+    done = tunelint("check", "t.jsonl", "--output-file", "/dev/full")
+    assert (done.code, done.err) == (
+        2,
+        "tunelint: /dev/full: cannot write: No space left on device\n",
+    )
+
+
 def test_exit_zero_exits_0_despite_errors(tunelint, tmp_path):
     (tmp_path / "t.jsonl").write_text(TEN + BROKEN)
     assert tunelint("check", "t.jsonl").code == 1

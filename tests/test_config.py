@@ -127,10 +127,33 @@ def test_model_of_another_profile_names_the_config_line_of_the_model(tmp_path):
 
 
 def test_epochs_constants_are_whole_numbers_and_a_count_is_at_least_one(tmp_path):
-    assert ":1: epochs.max: must be an integer >= 0, not -3" in error_of(
+    assert ":1: epochs.max: must be an integer >= 0 and <= 10000, not -3" in error_of(
         tmp_path, "epochs: {max: -3}\n"
     )
-    assert ":1: epochs: must be an integer >= 1, not 0" in error_of(tmp_path, "epochs: 0\n")
+    assert ":1: epochs: must be an integer >= 1 and <= 10000, not 0" in error_of(
+        tmp_path, "epochs: 0\n"
+    )
+
+
+def test_epochs_are_bounded_so_that_a_cost_stays_a_number(tmp_path):
+    """Before, ``epochs = 10**400`` in pyproject.toml (or as --epochs) made stats crash:
+    the cost overflowed a float."""
+    huge = "1" + "0" * 400
+    for epochs in (huge, f"{{max = {huge}}}", f"{{target = {huge}}}"):
+        path = write(tmp_path, f"[tool.tunelint]\nepochs = {epochs}\n", "pyproject.toml")
+        with pytest.raises(
+            ConfigError, match=r":2: epochs(\.max|\.target)?: must be an .* <= 10000"
+        ):
+            load_config(path)
+    with pytest.raises(SystemExit) as usage_error:
+        main(["stats", "--epochs", huge, str(REPO / "examples" / "clean.jsonl")])
+    assert usage_error.value.code == 2
+
+
+def test_a_pyproject_integer_of_thousands_of_digits_is_a_config_error(tmp_path):
+    path = write(tmp_path, f"[tool.tunelint]\nepochs = 1{'0' * 5000}\n", "pyproject.toml")
+    with pytest.raises(ConfigError, match="not valid TOML: Exceeds the limit"):
+        load_config(path)
 
 
 def test_pyproject_errors_name_the_line_of_the_key(tmp_path):
@@ -169,6 +192,25 @@ def test_rule_options_are_checked_against_the_rules_declared_options(tmp_path):
     ) in error_of(tmp_path, "rules:\n  over_token_limit: {max_tokens: 5}\n")
     assert ":2: rules.over_token_limit.max_tokens_per_example: must be an integer >= 1" in (
         error_of(tmp_path, "rules:\n  over_token_limit: {max_tokens_per_example: many}\n")
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule_options", "message"),
+    [
+        ("near_duplicate_example: {threshold: -1}", "threshold: must be a number >= 0 and <= 1, not -1"),
+        ("near_duplicate_example: {threshold: .nan}", "threshold: must be a number >= 0 and <= 1, not nan"),
+        ("near_duplicate_example: {shingle_words: 0}", "shingle_words: must be an integer >= 1, not 0"),
+        ("eval_contamination: {ngram_words: -5}", "ngram_words: must be an integer >= 1, not -5"),
+        ("eval_contamination: {min_item_words: 0}", "min_item_words: must be an integer >= 1, not 0"),
+        ("personal_data: {kinds: [email, 5]}", "kinds[1]: must be one of email, phone, card, iban, not 5"),
+    ],
+)  # fmt: skip
+def test_rule_options_out_of_their_range_are_refused(tmp_path, rule_options, message):
+    """Before, each was taken: a negative threshold reported every pair, ``kinds: [nope]``
+    silently looked for nothing."""
+    assert f":2: rules.{rule_options.split(':')[0]}.{message}" in error_of(
+        tmp_path, f"rules:\n  {rule_options}\n"
     )
 
 

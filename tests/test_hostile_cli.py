@@ -105,8 +105,12 @@ BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         ("rules:\n  blank_lines: off\n", "2: unknown rule 'blank_lines'; did you mean 'blank_line'?"),
         ("!!python/object/apply:os.system [echo hi]\n", "1: not valid YAML: could not determine a constructor for the tag 'tag:yaml.org,2002:python/object/apply:os.system'"),
         (BOMB, "6: YAML aliases expand to more than 250,000 values here"),
+        ("rules: {}\nprofile: \x1b[31m\n", "2: not valid YAML: unacceptable character #x001b: special characters are not allowed"),
+        ("epochs: 2024-99-99\n", "1: not valid YAML: cannot read this value: month must be in 1..12"),
+        ("epochs: 1" + "0" * 5000 + "\n", "1: not valid YAML: an integer of 5,001 characters; at most 100 are read"),
+        ("epochs: " + ":".join(["1"] * 300_000) + "\n", "1: not valid YAML: an integer of 599,999 characters"),
     ],
-    ids=["not-yaml", "not-mapping", "unknown-key", "bad-level", "bad-ignore", "bad-type", "unknown-profile", "unknown-rule", "python-tag", "alias-bomb"],
+    ids=["not-yaml", "not-mapping", "unknown-key", "bad-level", "bad-ignore", "bad-type", "unknown-profile", "unknown-rule", "python-tag", "alias-bomb", "control-character", "bad-date", "long-integer", "sexagesimal-integer"],
 )  # fmt: skip
 def test_bad_config(tmp_path, text, message):
     (tmp_path / ".tunelint.yaml").write_text(text)

@@ -314,6 +314,18 @@ def test_fifo_socket_and_device_are_named_and_skipped_without_opening(tmp_path):
     assert expand(["/dev/null"], lambda _: False).errors == [f"/dev/null: {special}"]
 
 
+def test_a_symlink_loop_in_a_walked_directory_is_named_and_the_rest_checked(tmp_path):
+    (tmp_path / "good.jsonl").write_text(GOOD + "\n")
+    (tmp_path / "a.jsonl").symlink_to("b.jsonl")
+    (tmp_path / "b.jsonl").symlink_to("a.jsonl")
+    (tmp_path / "loop").symlink_to("loop")  # not a .jsonl name: walked past silently
+    loop = "Too many levels of symbolic links"
+    for argument in (str(tmp_path), f"{tmp_path}/**/*.jsonl"):
+        found = expand([argument], lambda _: False, root=str(tmp_path))
+        assert found.files == [str(tmp_path / "good.jsonl")], argument
+        assert found.errors == [f"{tmp_path}/{name}: {loop}" for name in ("a.jsonl", "b.jsonl")]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("command", [["check"], ["stats"], ["fix", "--check"]])
 def test_a_fifo_in_a_checked_directory_does_not_hang_any_command(tmp_path, command):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,24 @@ def test_a_bad_eval_file_is_a_message_with_its_file_and_line(tmp_path):
     (tmp_path / "latin1.txt").write_bytes(b"caf\xe9\n")
     with pytest.raises(EvalFileError, match=r"latin1\.txt:1: not UTF-8"):
         EvalIndex.build([str(tmp_path / "latin1.txt")])
+
+
+def test_an_eval_file_that_would_block_never_end_or_overflow_the_parser_is_refused(tmp_path):
+    """Before, ``contamination: [/dev/zero]`` in a config read one endless line into memory,
+    a FIFO blocked forever, and 100,000 nested brackets were a RecursionError."""
+    os.mkfifo(tmp_path / "pipe.jsonl")
+    with open(tmp_path / "long.txt", "wb") as sparse:  # one 65 MiB line, no disk used
+        sparse.truncate(65 << 20)
+    (tmp_path / "deep.jsonl").write_text("[" * 100_000 + "]" * 100_000 + "\n")
+    for name, message in (
+        (str(tmp_path / "pipe.jsonl"), "pipe.jsonl: cannot read eval file (not a regular file)"),
+        ("/dev/zero", "/dev/zero: cannot read eval file (not a regular file)"),
+        (str(tmp_path), f"{tmp_path}: cannot read eval file (not a regular file)"),
+        (str(tmp_path / "long.txt"), "long.txt:1: a line over 67,108,864 bytes"),
+        (str(tmp_path / "deep.jsonl"), "deep.jsonl:1: not valid JSON (nested too deeply)"),
+    ):
+        with pytest.raises(EvalFileError, match=re.escape(message)):
+            EvalIndex.build([name])
 
 
 def test_the_index_is_built_once_per_set_of_unchanged_files(eval_files):

@@ -119,5 +119,7 @@ def test_the_catalog_is_checked_with_lines():
         f"m.yaml:{line}: models.gpt-4o-mini-2024-07-18: unknown key 'encodng';"
         " did you mean 'encoding'?"
     )
-    with pytest.raises(SchemaError, match=r"epochs\.max: must be an integer >= 0, not -1"):
+    with pytest.raises(
+        SchemaError, match=r"epochs\.max: must be an integer >= 0 and <= 10000, not -1"
+    ):
         parse_catalog(text.replace("  max: 25\n", "  max: -1\n"), "m.yaml")

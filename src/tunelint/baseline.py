@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tunelint.diagnostics import Diagnostic
+from tunelint.escape import json_visible
 from tunelint.fingerprint import example_hash, text_hash
 from tunelint.reader import FileNotText, read_lines, read_records
 from tunelint.results import FileResult
@@ -53,6 +54,7 @@ _MARK = b'"tool": "tunelint"'
 _MARK_WITHIN = 4096
 Key = tuple[str, str, str, str]
 """(file relative to the baseline, rule id, JSON path, example hash or "")."""
+_KEY_FIELDS = ("file", "rule", "path", "hash")
 
 
 class BaselineError(Exception):
@@ -140,6 +142,8 @@ class Baseline:
             data = json.loads(read_regular(path, MAX_BYTES).decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as error:
             raise BaselineError(f"{path}: baseline is not valid JSON: {error}") from None
+        except RecursionError:
+            raise BaselineError(f"{path}: baseline is not valid JSON: nested too deeply") from None
         findings = data.get("findings") if isinstance(data, dict) else None
         if not isinstance(findings, list) or data.get("version") != VERSION:
             raise BaselineError(
@@ -148,13 +152,16 @@ class Baseline:
             )
         baseline = cls(path)
         for index, entry in enumerate(findings):
-            try:
-                entry_key = finding_key(entry["file"], entry["rule"], entry["path"], entry["hash"])
-                count = int(entry.get("count", 1))
-            except (KeyError, TypeError, ValueError, AttributeError):
+            if not isinstance(entry, dict) or not all(
+                isinstance(entry.get(name), str) for name in _KEY_FIELDS
+            ):
+                raise BaselineError(f"{path}: finding {index + 1} lacks file, rule, path or hash")
+            count = entry.get("count", 1)
+            if type(count) is not int or count < 1:
                 raise BaselineError(
-                    f"{path}: finding {index + 1} lacks file, rule, path or hash"
-                ) from None
+                    f"{path}: finding {index + 1} has a count that is not a whole number >= 1"
+                )
+            entry_key = finding_key(*(entry[name] for name in _KEY_FIELDS))
             baseline.entries[entry_key] += count
             baseline.messages[entry_key] = str(entry.get("message", ""))
         return baseline
@@ -180,16 +187,18 @@ class Baseline:
 def render(entries: Counter[Key], messages: dict[Key, str]) -> str:
     """The baseline file's text: stable, sorted, one finding per line."""
     lines = [
-        json.dumps(
-            {
-                "file": key[0],
-                "rule": key[1],
-                "path": key[2],
-                "hash": key[3],
-                "count": entries[key],
-                "message": messages.get(key, ""),
-            },
-            ensure_ascii=False,
+        json_visible(
+            json.dumps(
+                {
+                    "file": key[0],
+                    "rule": key[1],
+                    "path": key[2],
+                    "hash": key[3],
+                    "count": entries[key],
+                    "message": messages.get(key, ""),
+                },
+                ensure_ascii=False,
+            )
         )
         for key in sorted(k for k, n in entries.items() if n > 0)
     ]

@@ -23,11 +23,12 @@ from tunelint.diagnostics import Level
 from tunelint.documents import parse_yaml, read_document, read_pyproject_section
 from tunelint.globs import GlobSet
 from tunelint.ignores import IGNORE_EXAMPLES, PER_FILE_IGNORES, RuleId, Suppression
-from tunelint.models import EpochConstants, UnknownModel
+from tunelint.models import MAX_EPOCHS, EpochConstants, UnknownModel
 from tunelint.profile import available_profiles, load_profile
 from tunelint.rules import all_rules
 from tunelint.schema import (
     AtLeast,
+    AtMost,
     OneOf,
     Parse,
     SchemaError,
@@ -82,7 +83,7 @@ SETTINGS: dict[str, Setting] = {
         str | None, None, "baseline file of accepted findings (relative to the config)"
     ),
     "epochs": Setting(
-        PositiveInt | EpochConstants | None,
+        Annotated[int, AtLeast(1), AtMost(MAX_EPOCHS)] | EpochConstants | None,
         None,
         "stats: epochs to estimate, or the default-epochs heuristic's constants",
     ),

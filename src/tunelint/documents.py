@@ -5,7 +5,9 @@ without blocking, so a FIFO or a device is refused, never waited on). YAML is co
 the safe loader, and before any value is constructed the size of the document with every
 alias expanded is computed (in time linear in the text) and refused over
 ``MAX_EXPANDED_VALUES``: nine levels of nine aliases are an error in milliseconds, not
-gigabytes. Each key's line is recorded by key path, for error messages; TOML gives no lines,
+gigabytes. A scalar that cannot be built (a NUL byte, ``2024-99-99``, an integer of thousands
+of digits, whose sexagesimal form ``1:1:...`` takes time quadratic in its length) is a
+``SchemaError`` at its line too. Each key's line is recorded by key path, for error messages; TOML gives no lines,
 so they are found by scanning the text once.
 """
 
@@ -31,6 +33,8 @@ MAX_DOCUMENT_BYTES = 1 << 20
 """A config, extended config or pyproject.toml larger than this is refused (1 MiB)."""
 MAX_EXPANDED_VALUES = 250_000
 """Values in a YAML document counting every alias expansion (1 MiB of plain YAML has fewer)."""
+MAX_INTEGER_CHARACTERS = 100
+"""The longest integer scalar a YAML document may hold (no setting needs a googol)."""
 
 
 def read_document(path: str | Path, what: str = "config", limit: int = MAX_DOCUMENT_BYTES) -> str:
@@ -72,6 +76,33 @@ def _kind(mode: int) -> str:
 # --- YAML ---------------------------------------------------------------------------------
 
 
+class _BoundedSafeLoader(yaml.SafeLoader):
+    """The safe loader, whose values fail only with a ``yaml.YAMLError`` at their node, and
+    whose integers are bounded in length (their conversion is quadratic in it)."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, AttributeError) as error:  # e.g. month 99, !!int x
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read this value: {error}", node.start_mark
+            ) from None
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        if len(node.value) > MAX_INTEGER_CHARACTERS:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"an integer of {len(node.value):,} characters; at most"
+                f" {MAX_INTEGER_CHARACTERS} are read",
+                node.start_mark,
+            )
+        return super().construct_yaml_int(node)
+
+
+_BoundedSafeLoader.add_constructor("tag:yaml.org,2002:int", _BoundedSafeLoader.construct_yaml_int)
+
+
 def parse_yaml(text: str, source: str, bundled: bool = False) -> tuple[Any, dict[KeyPath, int]]:
     """The document's value and the line of each key; raises ``SchemaError``.
 
@@ -79,8 +110,16 @@ def parse_yaml(text: str, source: str, bundled: bool = False) -> tuple[Any, dict
     faster). Anything else takes the pure-Python parser, which ends deep nesting with a
     RecursionError where libyaml's composer overflows the C stack (100,000 ``[`` crash it).
     """
-    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if bundled else yaml.SafeLoader
-    loader = loader_class(text)
+    if bundled:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    else:
+        try:
+            loader = _BoundedSafeLoader(text)
+        except yaml.reader.ReaderError as error:  # a character YAML does not allow
+            line = text.count("\n", 0, error.position) + 1
+            raise SchemaError(
+                f"not valid YAML: {str(error).splitlines()[0]}", source, line
+            ) from None
     try:
         root = loader.get_single_node()
         if root is None:
@@ -204,7 +243,7 @@ def read_pyproject_section(path: Path) -> tuple[Any, dict[KeyPath, int]]:
     text = read_document(path)
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+    except ValueError as error:  # a TOMLDecodeError, or an integer of over 4,300 digits
         raise SchemaError(f"not valid TOML: {error}", str(path)) from None
     except RecursionError:
         raise SchemaError("not valid TOML here: nested too deeply", str(path)) from None

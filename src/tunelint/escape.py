@@ -11,7 +11,9 @@
 * ``html``: text inside HTML.
 * ``sarif_text``: a SARIF plain-text message, where ``[text](target)`` is an embedded link.
 
-JSON outputs need no step of their own: ``json.dumps`` escapes every control character.
+JSON outputs need no step of their own: ``json.dumps`` escapes every control character, and
+with ``ensure_ascii`` (its default) everything else past ASCII. A JSON file written with
+``ensure_ascii=False``, for names readable in review (the baseline), takes ``json_visible``.
 """
 
 from __future__ import annotations
@@ -44,6 +46,22 @@ def _visible(match: re.Match[str]) -> str:
     if code < 0x100:
         return f"\\x{code:02x}"
     return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # JSON writes a character past the BMP as its UTF-16 surrogate pair
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def json_visible(dumped: str) -> str:
+    """One ``json.dumps(..., ensure_ascii=False)`` value with every character ``terminal``
+    shows escaped written as a JSON ``\\u`` escape: the same value, with no bidi override or
+    C1 control raw in a reviewed file or on a terminal, and no lone surrogate (which UTF-8
+    cannot hold) to make writing it fail."""
+    return _INVISIBLE.sub(_json_escape, dumped)
 
 
 def terminal(text: str) -> str:

@@ -12,7 +12,7 @@ from importlib import resources
 from typing import Annotated, TypedDict
 
 from tunelint.documents import parse_yaml
-from tunelint.schema import AtLeast, Where, convert, name_entries, shown
+from tunelint.schema import AtLeast, AtMost, Where, convert, name_entries, shown
 
 
 class UnknownModel(KeyError):
@@ -54,12 +54,19 @@ class Model:
         return f"{self.name} cannot be fine-tuned since {self.fine_tunable_until}"
 
 
-class EpochConstants(TypedDict, total=False):
-    """The default-epochs heuristic's constants (the catalog's, or the config's overrides)."""
+MAX_EPOCHS = 10_000
+"""The most epochs an estimate is figured for (providers allow tens), so that a cost stays a
+finite number: 10**400 epochs overflowed the float a cost is."""
+EpochCount = Annotated[int, AtLeast(0), AtMost(MAX_EPOCHS)]
 
-    target: Annotated[int, AtLeast(0)]
-    min: Annotated[int, AtLeast(0)]
-    max: Annotated[int, AtLeast(0)]
+
+class EpochConstants(TypedDict, total=False):
+    """The default-epochs heuristic's constants (the catalog's, or the config's overrides);
+    the epochs it gives are within ``target``, ``min`` and ``max``."""
+
+    target: EpochCount
+    min: EpochCount
+    max: EpochCount
     min_examples_x_epochs: Annotated[int, AtLeast(0)]
     max_examples_x_epochs: Annotated[int, AtLeast(0)]
 

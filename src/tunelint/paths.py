@@ -59,6 +59,15 @@ def readable_file_error(path: str) -> str | None:
     return None
 
 
+def _is_directory(entry: os.DirEntry[str]) -> bool:
+    """Whether ``entry`` is, or links to, a directory; a symlink loop or an unreadable
+    target is not (it is then reported as the file it names, by ``readable_file_error``)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
 def _within(path: str, directory: str) -> bool:
     return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
 
@@ -158,7 +167,7 @@ class _Expander:
             below = []
             for entry in found:
                 outside = entry.is_symlink() and not _within(os.path.realpath(entry.path), boundary)
-                is_dir = entry.is_dir() and not entry.name.startswith(".")
+                is_dir = _is_directory(entry) and not entry.name.startswith(".")
                 yield _Entry(entry.path, is_dir, outside)
                 if is_dir and not outside:
                     below.append(entry.path)

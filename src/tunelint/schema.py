@@ -4,7 +4,7 @@ A schema is ordinary Python typing: ``str``, ``int``, ``bool``, ``float``, ``dat
 ``X | None``, ``Literal[...]``, ``list[X]``, ``tuple[X, ...]``, ``frozenset[X]``,
 ``dict[K, V]``, ``TypedDict`` classes (mappings with known keys) and dataclasses (records;
 ``field(metadata={"key": "per-file-ignores"})`` names a key that is not an identifier).
-``Annotated`` adds what a type cannot say: ``AtLeast(1)``, ``OneOf("profile", names)`` and
+``Annotated`` adds what a type cannot say: ``AtLeast(1)``, ``AtMost(1)``, ``OneOf("profile", names)`` and
 ``Parse(function)`` for a value whose shape depends on other data (rule options).
 
 ``convert(hint, value, where)`` checks ``value`` against ``hint`` and returns it converted
@@ -113,6 +113,13 @@ class AtLeast:
 
 
 @dataclass(frozen=True)
+class AtMost:
+    """``Annotated[float, AtLeast(0), AtMost(1)]``: a number no larger than ``maximum``."""
+
+    maximum: int
+
+
+@dataclass(frozen=True)
 class OneOf:
     """``Annotated[str, OneOf("profile", available_profiles)]``: one of the known names
     (``choices`` may be a function, so the names are read only when a value is checked)."""
@@ -159,10 +166,9 @@ def describe(hint: Any) -> str:
     if origin is dict or typing.is_typeddict(base) or dataclasses.is_dataclass(base):
         return "a mapping"
     text = _NAMES.get(base, getattr(base, "__name__", str(base)))
-    for extra in extras:
-        if isinstance(extra, AtLeast):
-            text += f" >= {extra.minimum}"
-    return text
+    bounds = [f">= {extra.minimum}" for extra in extras if isinstance(extra, AtLeast)]
+    bounds += [f"<= {extra.maximum}" for extra in extras if isinstance(extra, AtMost)]
+    return " ".join([text, " and ".join(bounds)]) if bounds else text
 
 
 def name_entries(table: Any, where: Where) -> None:
@@ -244,7 +250,10 @@ def convert(hint: Any, value: Any, where: Where, partial: bool = False) -> Any:
 
 
 def _check_extra(extra: Any, value: Any, where: Where, hint: Any) -> None:
-    if isinstance(extra, AtLeast) and value < extra.minimum:
+    out_of_range = (isinstance(extra, AtLeast) and not value >= extra.minimum) or (
+        isinstance(extra, AtMost) and not value <= extra.maximum
+    )  # written so that NaN is out of every range
+    if out_of_range:
         raise where.error(f"must be {describe(hint)}, not {shown(value)}")
     if isinstance(extra, OneOf):
         known = extra.known()

@@ -3,6 +3,7 @@
 import hashlib
 import io
 import json
+import os
 
 import jsonschema
 import pytest
@@ -64,3 +65,9 @@ def test_rules_carry_their_documentation_and_results_point_at_them(log):
 def test_artifact_uris_are_relative_references_or_file_uris():
     assert artifact_uri("data/my set #1.jsonl") == "data/my%20set%20%231.jsonl"
     assert artifact_uri("/tmp/a.jsonl") == "file:///tmp/a.jsonl"
+
+
+def test_a_file_name_that_is_not_utf8_is_percent_encoded_as_its_bytes():
+    name = os.fsdecode(b"data/bad\xffname.jsonl")
+    assert artifact_uri(name) == "data/bad%FFname.jsonl"
+    assert artifact_uri("/" + name) == "file:///data/bad%FFname.jsonl"

@@ -115,6 +115,10 @@ def _read_json_object(path: Path) -> dict[str, Any]:
         value = json.loads(_read_text(path))
     except json.JSONDecodeError as error:
         raise ChatModelError(f"{path}:{error.lineno}: not valid JSON: {error.msg}") from None
+    except RecursionError:
+        raise ChatModelError(f"{path}: not valid JSON: nested too deeply") from None
+    except ValueError as error:  # an integer of over 4,300 digits
+        raise ChatModelError(f"{path}: not valid JSON: {error}") from None
     if not isinstance(value, dict):
         raise ChatModelError(f"{path}: expected a JSON object")
     return value

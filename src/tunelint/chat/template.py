@@ -23,6 +23,8 @@ from typing import Any
 
 MAX_RENDERED_CHARS = 64 * 1024 * 1024
 """A rendering that grows past this is stopped (a template looping on its input)."""
+MAX_POWER_BITS = 1 << 16
+"""The largest integer ``**`` may make in a template (about 20,000 digits)."""
 
 _GENERATION_TAG = re.compile(r"\{\%-?\s*generation\s*-?\%\}")
 _REASONING_FIELDS = ("reasoning_content", "thinking", "reasoning")
@@ -142,7 +144,37 @@ def _environment() -> Any:
                     f" but got {name!r}. Please rename the attribute."
                 )
 
-    environment = ImmutableSandboxedEnvironment(
+    class BoundedEnvironment(ImmutableSandboxedEnvironment):
+        """transformers' sandbox, with ``*`` and ``**`` checked before they run (so jinja no
+        longer folds them while compiling either): a repetition longer than a rendering may
+        be, or a power of over ``MAX_POWER_BITS`` bits, is refused. Before, a committed
+        template holding ``'a' * 3000000000`` took 12 GB to compile."""
+
+        intercepted_binops = frozenset({"*", "**"})
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "*":
+                sequence, count = (left, right) if isinstance(right, int) else (right, left)
+                if (
+                    isinstance(sequence, (str, list, tuple))
+                    and isinstance(count, int)
+                    and len(sequence) * count > MAX_RENDERED_CHARS
+                ):
+                    raise jinja2.exceptions.SecurityError(
+                        f"a repetition of {len(sequence):,} x {count:,} is longer than a"
+                        f" rendering may be ({MAX_RENDERED_CHARS:,})"
+                    )
+            elif (
+                isinstance(left, int)
+                and isinstance(right, int)
+                and abs(left).bit_length() * right > MAX_POWER_BITS
+            ):
+                raise jinja2.exceptions.SecurityError(
+                    f"a power of more than {MAX_POWER_BITS:,} bits ({left} ** {right})"
+                )
+            return super().call_binop(context, operator, left, right)
+
+    environment = BoundedEnvironment(
         trim_blocks=True, lstrip_blocks=True, extensions=[GenerationBlock, jinja2.ext.loopcontrols]
     )
     environment.filters["tojson"] = tojson
@@ -170,6 +202,8 @@ def compile_template(source: str, origin: str) -> ChatTemplate:
         raise ChatModelError(
             f"{origin}:{error.lineno}: chat template syntax: {error.message}"
         ) from None
+    except (SyntaxError, RecursionError) as error:  # past what Python compiles: nested deep
+        raise ChatModelError(f"{origin}: chat template too deeply nested ({error})") from None
     return ChatTemplate(source, compiled, bool(_GENERATION_TAG.search(source)))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,14 +53,35 @@ def _flattened(lists: list[list[str]] | None) -> list[str]:
     return [entry for entries in lists or () for entry in entries]
 
 
+def _cannot_write(path: str, error: OSError) -> UsageError:
+    return UsageError(f"{path}: cannot write: {error.strerror or error}")
+
+
+class _ReportFile(io.TextIOWrapper):
+    """The ``--output-file`` stream: a write, flush or close that fails (a full disk) is a
+    usage error naming the file, as failing to open it is."""
+
+    def write(self, text: str) -> int:
+        try:
+            return super().write(text)
+        except OSError as error:
+            raise _cannot_write(self.name, error) from None
+
+    def flush(self) -> None:
+        try:
+            super().flush()
+        except OSError as error:
+            raise _cannot_write(self.name, error) from None
+
+
 @contextmanager
 def output_file(path: str) -> Iterator[TextIO]:
     """``--output-file``: the report's stream; a file that cannot be written is a usage error."""
-    try:
-        handle = open(path, "w", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
+    try:  # unbuffered below the text layer: a failed write is not retried at close
+        raw = open(path, "wb", buffering=0)  # noqa: SIM115
     except OSError as error:
-        raise UsageError(f"{path}: cannot write: {error.strerror or error}") from None
-    with handle:
+        raise _cannot_write(path, error) from None
+    with _ReportFile(raw, encoding="utf-8", errors="backslashreplace") as handle:
         yield handle
 
 

@@ -58,6 +58,15 @@ def positive_int(text: str) -> int:
     return int(text)
 
 
+def epoch_count(text: str) -> int:
+    from tunelint.models import MAX_EPOCHS
+
+    epochs = positive_int(text)
+    if epochs > MAX_EPOCHS:
+        raise argparse.ArgumentTypeError(f"expected at most {MAX_EPOCHS:,} epochs, got {text!r}")
+    return epochs
+
+
 def jobs(text: str) -> int:
     if text == "auto":
         from tunelint.parallel import default_jobs
@@ -94,7 +103,7 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
 
 def add_epochs_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--epochs", type=positive_int, metavar="N", help="epochs (default: the heuristic)"
+        "--epochs", type=epoch_count, metavar="N", help="epochs (default: the heuristic)"
     )
 
 

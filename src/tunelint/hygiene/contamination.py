@@ -15,12 +15,16 @@ example, and where in the example's strings it starts. The index is two sorted n
 
 ``cached_index(paths, ...)`` loads each set of files once per process (keyed by path, size
 and modification time); a bad eval file raises ``EvalFileError`` naming the file and line.
+Only a regular file is read (opened without blocking: a FIFO or ``/dev/zero`` named in a
+config is refused, not waited on or read forever), in lines of at most the reader's cap.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +33,7 @@ from tunelint.diagnostics import JsonPath
 from tunelint.hygiene import DEFAULT_MIN_ITEM_WORDS, DEFAULT_NGRAM_WORDS, HygieneError
 from tunelint.hygiene.hashing import np, window_hashes, word_hashes
 from tunelint.hygiene.text import strings, training_text, word_spans, words
+from tunelint.reader import LongLine, read_lines
 
 COMMON_NGRAM_ITEMS = 10
 JSON_SUFFIXES = (".jsonl", ".json")
@@ -62,19 +67,30 @@ def _item_texts(path: Path, text: str, line: int) -> list[str]:
         value = json.loads(text)
     except ValueError as error:
         raise EvalFileError(f"{path}:{line}: not valid JSON ({error.args[0][:80]})") from None
+    except RecursionError:
+        raise EvalFileError(f"{path}:{line}: not valid JSON (nested too deeply)") from None
     return list(training_text(value))
 
 
-def _lines(path: Path) -> Any:
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
     try:
-        with open(path, "rb") as handle:
-            for number, raw in enumerate(handle, 1):
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        raise EvalFileError(f"{path}: cannot read eval file ({error.strerror})") from None
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise EvalFileError(f"{path}: cannot read eval file (not a regular file)")
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            for number, raw in enumerate(read_lines(handle), 1):
+                if isinstance(raw, LongLine):
+                    raise EvalFileError(f"{path}:{number}: a line over {raw.cap:,} bytes")
                 try:
                     yield number, raw.decode("utf-8-sig" if number == 1 else "utf-8").rstrip("\r\n")
                 except UnicodeDecodeError:
                     raise EvalFileError(f"{path}:{number}: not UTF-8 text") from None
-    except OSError as error:
-        raise EvalFileError(f"{path}: cannot read eval file ({error.strerror})") from None
+        except OSError as error:
+            raise EvalFileError(f"{path}: cannot read eval file ({error.strerror})") from None
 
 
 class EvalIndex:

@@ -23,10 +23,11 @@ _LEVELS = {Level.ERROR: "error", Level.WARNING: "warning", Level.OFF: "none"}
 
 
 def artifact_uri(path: str) -> str:
-    """A relative path as a URI reference with ``/`` separators; an absolute one as file://."""
+    """A relative path as a URI reference with ``/`` separators; an absolute one as file://.
+    A name's bytes are percent-encoded, undecodable ones (``\\udcff``) as the byte they stand for."""
     if os.path.isabs(path):
         return Path(path).as_uri()
-    return quote(Path(path).as_posix())
+    return quote(os.fsencode(Path(path).as_posix()))
 
 
 def driver_rules() -> list[dict]:

@@ -1,9 +1,10 @@
 from collections.abc import Iterator
-from typing import Any
+from typing import Annotated, Any
 
 from tunelint import hygiene
 from tunelint.diagnostics import Level, Problem
 from tunelint.rules.base import ExampleRule, Option, RuleContext
+from tunelint.schema import AtLeast
 
 SETTING = "contamination"
 """The config setting (list of eval file paths) the rule reads: ``--contamination FILE``."""
@@ -41,9 +42,13 @@ class EvalContamination(ExampleRule):
     applies_to = ("*",)
     reads_line_as_written = True
     options = {
-        "ngram_words": Option(int, hygiene.DEFAULT_NGRAM_WORDS, "words per shared passage"),
+        "ngram_words": Option(
+            Annotated[int, AtLeast(1)], hygiene.DEFAULT_NGRAM_WORDS, "words per shared passage"
+        ),
         "min_item_words": Option(
-            int, hygiene.DEFAULT_MIN_ITEM_WORDS, "least words of an eval string counted whole"
+            Annotated[int, AtLeast(1)],
+            hygiene.DEFAULT_MIN_ITEM_WORDS,
+            "least words of an eval string counted whole",
         ),
     }
 

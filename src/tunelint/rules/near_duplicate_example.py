@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from tunelint import hygiene
 from tunelint.diagnostics import Level, Problem
 from tunelint.fingerprint import example_digest
 from tunelint.rules.base import DatasetRule, Option, RuleContext
+from tunelint.schema import AtLeast, AtMost
 
 if TYPE_CHECKING:
     from tunelint.hygiene.minhash import Sketches
@@ -60,8 +61,12 @@ class NearDuplicateExample(DatasetRule):
     summary = "An example is nearly identical to an earlier one (MinHash over word shingles)."
     applies_to = ("*",)
     options = {
-        "threshold": Option(float, 0.85, "least estimated Jaccard similarity reported (0-1)"),
-        "shingle_words": Option(int, 5, "words per shingle"),
+        "threshold": Option(
+            Annotated[float, AtLeast(0), AtMost(1)],
+            0.85,
+            "least estimated Jaccard similarity reported (0-1)",
+        ),
+        "shingle_words": Option(Annotated[int, AtLeast(1)], 5, "words per shingle"),
     }
 
     def start(self, ctx: RuleContext) -> Sketches | None:
@@ -78,7 +83,7 @@ class NearDuplicateExample(DatasetRule):
         if state is not None:
             from tunelint.hygiene.minhash import example_signature
 
-            found = example_signature(example, max(1, int(ctx.options["shingle_words"])))
+            found = example_signature(example, ctx.options["shingle_words"])
             if found is not None:
                 state.add(line, int.from_bytes(example_digest(example)[:8], "big"), found)
         return state

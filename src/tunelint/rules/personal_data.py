@@ -1,5 +1,5 @@
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 from tunelint.diagnostics import Level, Problem
 from tunelint.hygiene.pii import KINDS, find_personal_data, might_contain_personal_data
@@ -46,7 +46,9 @@ class PersonalData(ExampleRule):
     checks_any_value = True
     reads_line_as_written = True
     options = {
-        "kinds": Option(list, list(KINDS), f"what to look for, any of: {', '.join(KINDS)}"),
+        "kinds": Option(
+            list[Literal[KINDS]], list(KINDS), f"what to look for, any of: {', '.join(KINDS)}"
+        ),
     }
 
     def __init__(self) -> None:
