@@ -238,7 +238,8 @@ def test_new_settings_have_their_defaults():
     assert settings["contamination"] == []
 
 
-def test_new_settings_are_typed_and_axolotl_merges_over_its_defaults(tmp_path):
+def test_new_settings_are_typed_and_axolotl_merges_over_its_defaults(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # contamination files are relative to where tunelint runs
     config = load_config(
         write(
             tmp_path,
@@ -363,3 +364,25 @@ def test_settings_reference_documents_every_key_with_its_type():
     assert (
         "- `max_seq_length` (an integer >= 1 or null): the trainer's sequence length" in reference
     )
+
+
+def test_a_config_reads_files_only_inside_its_repository(tmp_path, monkeypatch):
+    """The baseline and contamination files a committed config names must resolve inside the
+    repository holding it: a pull request cannot aim them at the rest of the machine."""
+    outside = tmp_path / "secret.txt"
+    outside.write_text("a passage the pull request must not learn about\n")
+    repository = tmp_path / "repo"
+    (repository / ".git").mkdir(parents=True)
+    (repository / "data").mkdir()
+    (repository / "evals.jsonl").write_text("{}\n")
+    monkeypatch.chdir(repository)
+    for setting in (
+        "contamination: [../secret.txt]",
+        f"contamination: ['{outside}']",
+        "baseline: ../../secret.txt",
+    ):
+        config = write(repository / "data", setting + "\n")
+        with pytest.raises(ConfigError, match=r"outside .*: a config reads files only inside"):
+            load_config(config)
+    config = write(repository / "data", "contamination: [evals.jsonl]\nbaseline: ../b.json\n")
+    assert load_config(config).settings["contamination"] == ["evals.jsonl"]

@@ -442,6 +442,8 @@ def _apply(data: Any, config: Config, path: Path | None, seen: tuple[Path, ...])
         settings[key] = {**settings[key], **parsed[key]} if merge else parsed[key]
     settings[TOKEN_OPTION] = rules[TOKEN_RULE].options[TOKEN_OPTION]
     _check_against_profile(settings, where, set(parsed))
+    if path is not None:
+        _check_read_inside_repository(parsed, path, where)
     ignore = list(config.ignore)
     extra = parsed.get("ignore", [])
     ignore += [extra] if isinstance(extra, str) else extra
@@ -461,6 +463,24 @@ def _apply(data: Any, config: Config, path: Path | None, seen: tuple[Path, ...])
     return Config(
         rules, settings, ignore, overrides, where.source or config.source, root, suppressions
     )
+
+
+def _check_read_inside_repository(parsed: Mapping[str, Any], path: Path, where: Where) -> None:
+    """A committed config names the files it reads (the baseline, relative to the config; the
+    contamination files, relative to where tunelint runs) only inside the repository that
+    holds it (or the config's own directory outside git): a pull request cannot point a run at
+    a file elsewhere on the machine and learn from its findings what that file holds."""
+    from tunelint.exclusion import repository_root
+
+    tree = repository_root(path.parent.resolve()) or path.parent.resolve()
+    named = [("baseline", path.parent / parsed["baseline"])] if parsed.get("baseline") else []
+    named += [("contamination", Path(value)) for value in parsed.get("contamination", [])]
+    for key, file in named:
+        if not file.resolve().is_relative_to(tree):
+            raise (where / key).error(
+                f"names {shown(str(file))}, outside {shown(str(tree))}: a config reads files"
+                " only inside its repository (give it on the command line instead)"
+            )
 
 
 def _extends(

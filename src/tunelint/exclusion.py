@@ -29,7 +29,8 @@ def _gitignore(directory: str):
         return None
 
 
-def _repository_root(start: Path) -> Path | None:
+def repository_root(start: Path) -> Path | None:
+    """The nearest directory from ``start`` up that holds ``.git``, if any."""
     for directory in (start, *start.parents):
         if (directory / ".git").exists():
             return directory
@@ -40,7 +41,7 @@ def gitignored(path: str) -> bool:
     """Whether a .gitignore of the repository holding ``path`` ignores it (outside a git
     repository: nothing is ignored)."""
     absolute = Path(os.path.abspath(path))
-    root = _repository_root(absolute.parent)
+    root = repository_root(absolute.parent)
     if root is None:
         return False
     directory, ignored = root, False
