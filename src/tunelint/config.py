@@ -12,6 +12,7 @@ YAML with the safe loader and its aliases' expansion bounded.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -316,14 +317,8 @@ class Config:
             }
 
         overrides = [(patterns, apply(rules)) for patterns, rules in self.overrides]
-        return Config(
-            apply(self.rules),
-            dict(self.settings),
-            self.ignore,
-            overrides,
-            self.source,
-            self.root,
-            self.suppressions,
+        return dataclasses.replace(
+            self, rules=apply(self.rules), settings=dict(self.settings), overrides=overrides
         )
 
     def with_settings(self, **values: Any) -> Config:

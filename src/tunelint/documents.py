@@ -7,8 +7,8 @@ alias expanded is computed (in time linear in the text) and refused over
 ``MAX_EXPANDED_VALUES``: nine levels of nine aliases are an error in milliseconds, not
 gigabytes. A scalar that cannot be built (a NUL byte, ``2024-99-99``, an integer of thousands
 of digits, whose sexagesimal form ``1:1:...`` takes time quadratic in its length) is a
-``SchemaError`` at its line too. Each key's line is recorded by key path, for error messages; TOML gives no lines,
-so they are found by scanning the text once.
+``SchemaError`` at its line too. Each key's line is recorded by key path, for error messages;
+TOML gives no lines, so they are found by scanning the text once.
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@ A schema is ordinary Python typing: ``str``, ``int``, ``bool``, ``float``, ``dat
 ``X | None``, ``Literal[...]``, ``list[X]``, ``tuple[X, ...]``, ``frozenset[X]``,
 ``dict[K, V]``, ``TypedDict`` classes (mappings with known keys) and dataclasses (records;
 ``field(metadata={"key": "per-file-ignores"})`` names a key that is not an identifier).
-``Annotated`` adds what a type cannot say: ``AtLeast(1)``, ``AtMost(1)``, ``OneOf("profile", names)`` and
-``Parse(function)`` for a value whose shape depends on other data (rule options).
+``Annotated`` adds what a type cannot say: ``AtLeast(1)``, ``AtMost(1)``,
+``OneOf("profile", names)`` and ``Parse(function)`` for a value whose shape depends on other
+data (rule options).
 
 ``convert(hint, value, where)`` checks ``value`` against ``hint`` and returns it converted
 (lists to tuples, mappings to dataclasses). Unknown keys are refused with a did-you-mean;
